@@ -1,0 +1,29 @@
+package dev.papa.cli;
+
+import dev.papa.engine.model.UNetConfig;
+
+/** Checks of option values, each failing with a message that names the option. */
+final class Options {
+
+    private Options() {}
+
+    static void positive(String option, double value) {
+        if (!(value > 0)) {
+            throw new IllegalArgumentException(option + " must be positive, got " + value);
+        }
+    }
+
+    static void inRange(String option, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(option + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
+    static UNetConfig unetConfig(String name) {
+        return switch (name) {
+            case "mnist" -> UNetConfig.mnist();
+            case "tiny" -> UNetConfig.tiny();
+            default -> throw new IllegalArgumentException("--model must be mnist or tiny, got " + name);
+        };
+    }
+}

@@ -1,0 +1,50 @@
+package dev.papa.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Base of the UNet's blocks. Every parameter shape is fixed in the constructor, so a block
+ * needs no shape inference: initialization only allocates, and forward reads parameter arrays.
+ */
+abstract class ModelBlock extends AbstractBlock {
+
+    /** Forward-pass option: {@code adapter=false} runs the frozen base weights only. */
+    static final String ADAPTER_OPTION = "adapter";
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (Block child : getChildren().values()) {
+            child.initialize(manager, dataType, inputShapes);
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has fixed shapes; no inference needed");
+    }
+
+    static NDArray value(ParameterStore ps, Parameter p, NDArray input, boolean training) {
+        return ps.getValue(p, input.getDevice(), training);
+    }
+
+    static boolean adapterEnabled(PairList<String, Object> options) {
+        return options == null || !Boolean.FALSE.equals(options.get(ADAPTER_OPTION));
+    }
+
+    static NDArray call(Block block, ParameterStore ps, NDArray x, boolean training, PairList<String, Object> options) {
+        return block.forward(ps, new NDList(x), training, options).singletonOrThrow();
+    }
+
+    static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+}
