@@ -8,6 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.papa.engine.checkpoint.Checkpoint;
 import dev.papa.engine.checkpoint.Tensors;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,15 @@ public final class Adam implements AutoCloseable {
      * weights are not finite is rejected: weights and moments stay as they were.
      */
     public StepResult step() {
+        try {
+            return computeAndApply();
+        } finally {
+            // After the update: the gradient arrays read above are views of these buffers.
+            zeroGradients();
+        }
+    }
+
+    private StepResult computeAndApply() {
         try (NDManager scratch = manager.newSubManager()) {
             // Arithmetic on an array allocates in that array's manager: lend the weights and
             // moments to the scratch manager so every temporary is freed with it.
@@ -76,7 +86,6 @@ public final class Adam implements AutoCloseable {
                 squaredNorm += g.square().sum().getFloat();
             }
             double norm = Math.sqrt(squaredNorm);
-            zeroGradients();
             if (!Double.isFinite(norm)) {
                 return new StepResult(norm, false, "gradient is not finite");
             }
@@ -117,6 +126,15 @@ public final class Adam implements AutoCloseable {
         }
     }
 
+    /** Back to a fresh optimizer: zero moments, step 0. */
+    public void reset() {
+        for (int i = 0; i < parameters.size(); i++) {
+            firstMoments.get(i).muli(0);
+            secondMoments.get(i).muli(0);
+        }
+        steps = 0;
+    }
+
     /** Moments and step count, in the checkpoint format. */
     public Checkpoint state() {
         Tensors tensors = new Tensors();
@@ -148,7 +166,7 @@ public final class Adam implements AutoCloseable {
             throw new IllegalArgumentException("optimizer state tensor has " + source.values().length
                     + " values, expected " + target.size());
         }
-        target.set(java.nio.FloatBuffer.wrap(source.values()));
+        target.set(FloatBuffer.wrap(source.values()));
     }
 
     private static void copyInto(NDArray source, NDArray target) {

@@ -1,0 +1,50 @@
+package dev.papa.engine.papa;
+
+/**
+ * Hyper-parameters of the PAPA / EPAPA update (reference values in brackets).
+ *
+ * @param epapaK             EPAPA's k: train on t ≥ k only and sample with the base below k; 0 = PAPA
+ * @param estimator          exact timestep sum [reference] or the sampled estimate
+ * @param sampledTimesteps   timesteps per image for SAMPLED, for the full range [0, T); EPAPA uses
+ *                           the same density, round(n·(T−k)/T), so its cost falls with its range
+ * @param learningRate       Adam's step size [1e-5 for full fine-tuning]
+ * @param preferenceWeight   c_pref [0.1]
+ * @param anchorWeight       c_model, the QPDE term's weight [0.009]
+ * @param maxGradientNorm    clip the gradient's global norm to this (0 = off)
+ * @param exactChunk         timesteps per forward pass when evaluating the exact sum
+ */
+public record PapaSettings(int epapaK, Estimator estimator, int sampledTimesteps, double learningRate,
+                           double preferenceWeight, double anchorWeight, double maxGradientNorm, int exactChunk) {
+
+    public PapaSettings {
+        if (epapaK < 0 || sampledTimesteps < 1 || !(learningRate > 0) || !(preferenceWeight >= 0)
+                || !(anchorWeight >= 0) || !(maxGradientNorm >= 0) || exactChunk < 1) {
+            throw new IllegalArgumentException("invalid PAPA settings: " + this);
+        }
+    }
+
+    /** PAPA with LoRA: the reference's loss weights, the sampled estimator and a LoRA-sized step. */
+    public static PapaSettings loraDefaults() {
+        return new PapaSettings(0, Estimator.SAMPLED, 32, 2e-3, 0.1, 0.009, 1.0, 100);
+    }
+
+    public PapaSettings withEpapaK(int k) {
+        return new PapaSettings(k, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
+    }
+
+    public PapaSettings withEstimator(Estimator e) {
+        return new PapaSettings(epapaK, e, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
+    }
+
+    public PapaSettings withLearningRate(double lr) {
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, lr, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
+    }
+
+    public PapaSettings withSampledTimesteps(int n) {
+        return new PapaSettings(epapaK, estimator, n, learningRate, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
+    }
+
+    public boolean isEpapa() {
+        return epapaK > 0;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.papa.engine.papa;
+
+import dev.papa.engine.TinyModels;
+import dev.papa.engine.checkpoint.Checkpoint;
+import dev.papa.engine.diffusion.NoiseSchedule;
+import dev.papa.engine.model.LoraSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PapaUpdaterTest {
+
+    private final NoiseSchedule schedule = NoiseSchedule.reference();
+    private final Checkpoint base = TinyModels.randomBase(21);
+    private final FeedbackExample digit = new FeedbackExample(stripe(), 1f);
+
+    @Test
+    void positiveFeedbackLowersThatImagesLossAndNegativeRaisesIt() {
+        double before = errorAfter(List.of());
+        double afterLike = errorAfter(Collections.nCopies(3, new FeedbackExample(digit.pixels(), 1f)));
+        double afterDislike = errorAfter(Collections.nCopies(3, new FeedbackExample(digit.pixels(), -1f)));
+        assertTrue(afterLike < before, "liked: " + before + " -> " + afterLike);
+        assertTrue(afterDislike > before, "disliked: " + before + " -> " + afterDislike);
+    }
+
+    @Test
+    void epapaTrainsOnTimestepsFromKOnlyAndCostsProportionally() {
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater papa = new PapaUpdater(model, schedule, PapaSettings.loraDefaults());
+             PapaUpdater epapa = new PapaUpdater(model, schedule, PapaSettings.loraDefaults().withEpapaK(400))) {
+            assertEquals(32, papa.timestepsPerImage());
+            assertEquals(19, epapa.timestepsPerImage());
+            PapaUpdater.Result result = epapa.update(List.of(digit), new SplittableRandom(1));
+            assertEquals(19, result.timestepEvaluations());
+            assertEquals(1, result.applied());
+        }
+        TimestepPlan plan = TimestepPlan.stratified(schedule, 400, 19, new SplittableRandom(3));
+        for (int t : plan.timesteps()) {
+            assertTrue(t >= 400 && t < 1000);
+        }
+        assertEquals(600, TimestepPlan.exact(schedule, 400).size());
+    }
+
+    @Test
+    void stratifiedEstimateIsUnbiasedForTheExactSum() {
+        TimestepPlan exact = TimestepPlan.exact(schedule, 0);
+        double exactSum = 0;
+        for (int i = 0; i < exact.size(); i++) {
+            exactSum += exact.preferenceWeights()[i] * f(exact.timesteps()[i]);
+        }
+        SplittableRandom random = new SplittableRandom(9);
+        double mean = 0;
+        int draws = 4000;
+        for (int d = 0; d < draws; d++) {
+            TimestepPlan plan = TimestepPlan.stratified(schedule, 0, 16, random);
+            double estimate = 0;
+            for (int i = 0; i < plan.size(); i++) {
+                estimate += plan.preferenceWeights()[i] * f(plan.timesteps()[i]);
+            }
+            mean += estimate / draws;
+        }
+        assertEquals(exactSum, mean, 0.02 * exactSum);
+        double anchorWeightSum = 0;
+        for (double w : TimestepPlan.stratified(schedule, 0, 16, random).anchorWeights()) {
+            anchorWeightSum += w;
+        }
+        assertEquals(1.0, anchorWeightSum, 1e-12);
+    }
+
+    @Test
+    void exactSumEvaluatesEveryTimestepInRange() {
+        PapaSettings exact = PapaSettings.loraDefaults().withEstimator(Estimator.EXACT).withEpapaK(900);
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater updater = new PapaUpdater(model, schedule, exact)) {
+            PapaUpdater.Result result = updater.update(List.of(digit), new SplittableRandom(1));
+            assertEquals(100, result.timestepEvaluations());
+            assertEquals(1, result.applied());
+            assertTrue(Double.isFinite(result.loss()));
+        }
+    }
+
+    @Test
+    void badValuesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new FeedbackExample(stripe(), 1.5f));
+        assertThrows(IllegalArgumentException.class, () -> new FeedbackExample(stripe(), Float.NaN));
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f))) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new PapaUpdater(model, schedule, PapaSettings.loraDefaults().withEpapaK(1000)));
+        }
+    }
+
+    private double errorAfter(List<FeedbackExample> feedback) {
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater updater = new PapaUpdater(model, schedule, PapaSettings.loraDefaults().withLearningRate(5e-3))) {
+            updater.update(feedback, new SplittableRandom(5));
+            return updater.denoisingError(digit, TimestepPlan.stratified(schedule, 0, 64, new SplittableRandom(6)),
+                    new SplittableRandom(7));
+        }
+    }
+
+    private static double f(int t) {
+        return 1 + Math.sin(t / 50.0);
+    }
+
+    /** A bright vertical bar on black: a "1". */
+    private static byte[] stripe() {
+        byte[] pixels = new byte[28 * 28];
+        for (int y = 4; y < 24; y++) {
+            for (int x = 12; x < 16; x++) {
+                pixels[y * 28 + x] = (byte) 255;
+            }
+        }
+        return pixels;
+    }
+}
