@@ -31,20 +31,23 @@ public final class DdpmSampler implements Sampler {
         for (int i = 0; i < steps; i++) {
             timesteps[i] = steps - 1 - i;
         }
-        return Sampler.run(denoiser, timesteps, imageShape, count, adaptedFrom, random, manager, (x, eps, i, rng) -> {
-            int t = timesteps[i];
-            double alphaBar = schedule.alphaBar(t);
-            double alphaBarPrev = schedule.alphaBarPrevious(t);
-            double beta = schedule.beta(t);
-            NDArray x0 = Sampler.predictCleanImage(x, eps, alphaBar);
-            double cleanCoefficient = Math.sqrt(alphaBarPrev) * beta / (1 - alphaBar);
-            double noisyCoefficient = Math.sqrt(schedule.alpha(t)) * (1 - alphaBarPrev) / (1 - alphaBar);
-            NDArray mean = x0.mul(cleanCoefficient).add(x.mul(noisyCoefficient));
-            if (t == 0) {
-                return mean;
-            }
-            double variance = beta * (1 - alphaBarPrev) / (1 - alphaBar);
-            return mean.add(Noise.normal(x.getManager(), x.getShape(), rng).mul(Math.sqrt(variance)));
-        });
+        return Sampler.run(denoiser, timesteps, imageShape, count, adaptedFrom, random, manager,
+                (x, eps, i, rng) -> step(x, eps, timesteps[i], rng));
+    }
+
+    /** x_t → x_{t−1}: posterior mean from the clipped x̂0, plus β̃_t-scaled noise except at t = 0. */
+    public NDArray step(NDArray x, NDArray eps, int t, SplittableRandom random) {
+        double alphaBar = schedule.alphaBar(t);
+        double alphaBarPrev = schedule.alphaBarPrevious(t);
+        double beta = schedule.beta(t);
+        NDArray x0 = Sampler.predictCleanImage(x, eps, alphaBar);
+        double cleanCoefficient = Math.sqrt(alphaBarPrev) * beta / (1 - alphaBar);
+        double noisyCoefficient = Math.sqrt(schedule.alpha(t)) * (1 - alphaBarPrev) / (1 - alphaBar);
+        NDArray mean = x0.mul(cleanCoefficient).add(x.mul(noisyCoefficient));
+        if (t == 0) {
+            return mean;
+        }
+        double variance = beta * (1 - alphaBarPrev) / (1 - alphaBar);
+        return mean.add(Noise.normal(x.getManager(), x.getShape(), random).mul(Math.sqrt(variance)));
     }
 }

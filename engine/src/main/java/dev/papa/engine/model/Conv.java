@@ -48,13 +48,16 @@ final class Conv extends ModelBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> options) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray y = Conv2d.conv2d(x, value(ps, weight, x, training), value(ps, bias, x, training), stride, padding)
-                .singletonOrThrow();
+        NDArray w = value(ps, weight, x, training);
+        NDArray y = Conv2d.conv2d(x, w, value(ps, bias, x, training), stride, padding).singletonOrThrow();
+        long macsPerOutput = w.getShape().size() / w.getShape().get(0);
+        countFlops(options, 2 * y.size() * macsPerOutput);
         if (loraDown != null && adapterEnabled(options)) {
             NDArray down = Conv2d.conv2d(x, value(ps, loraDown, x, training), null, stride, padding).singletonOrThrow();
             NDArray up = Conv2d.conv2d(down, value(ps, loraUp, x, training), null, new Shape(1, 1), new Shape(0, 0))
                     .singletonOrThrow();
             y = y.add(up.mul(loraScale));
+            countFlops(options, 2 * (down.size() * macsPerOutput + y.size() * down.getShape().get(1)));
         }
         return new NDList(y);
     }

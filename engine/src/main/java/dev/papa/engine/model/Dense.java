@@ -39,7 +39,9 @@ final class Dense extends ModelBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> options) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray y = Linear.linear(x, value(ps, weight, x, training), value(ps, bias, x, training)).singletonOrThrow();
+        NDArray w = value(ps, weight, x, training);
+        NDArray y = Linear.linear(x, w, value(ps, bias, x, training)).singletonOrThrow();
+        countFlops(options, 2 * y.size() * w.getShape().get(1));
         if (loraDown != null && adapterEnabled(options)) {
             NDArray down = Linear.linear(x, value(ps, loraDown, x, training)).singletonOrThrow();
             y = y.add(Linear.linear(down, value(ps, loraUp, x, training)).singletonOrThrow().mul(loraScale));

@@ -36,6 +36,16 @@ abstract class ModelBlock extends AbstractBlock {
         return ps.getValue(p, input.getDevice(), training);
     }
 
+    /** Forward-pass option: an {@link java.util.concurrent.atomic.AtomicLong} that layers add their FLOPs to. */
+    static final String FLOP_COUNTER_OPTION = "flops";
+
+    /** Adds 2 × multiply-adds to the pass's FLOP counter, if it has one. */
+    static void countFlops(PairList<String, Object> options, long flops) {
+        if (options != null && options.get(FLOP_COUNTER_OPTION) instanceof java.util.concurrent.atomic.AtomicLong counter) {
+            counter.addAndGet(flops);
+        }
+    }
+
     static boolean adapterEnabled(PairList<String, Object> options) {
         return options == null || !Boolean.FALSE.equals(options.get(ADAPTER_OPTION));
     }

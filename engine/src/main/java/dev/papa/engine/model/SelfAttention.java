@@ -31,6 +31,7 @@ final class SelfAttention extends ModelBlock {
         NDArray q = qkvMaps.get(":, 0").transpose(0, 2, 1);          // (B, HW, C)
         NDArray k = qkvMaps.get(":, 1");                             // (B, C, HW)
         NDArray v = qkvMaps.get(":, 2").transpose(0, 2, 1);          // (B, HW, C)
+        countFlops(options, 2 * 2 * batch * height * width * height * width * channels); // q·k and weights·v
         NDArray weights = q.matMul(k).mul(1.0 / Math.sqrt(channels)).softmax(2);
         NDArray attended = weights.matMul(v).transpose(0, 2, 1).reshape(batch, channels, height, width);
         return new NDList(x.add(call(projection, ps, attended, training, options)));

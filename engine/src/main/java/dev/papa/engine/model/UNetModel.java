@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import dev.papa.engine.checkpoint.Checkpoint;
 import dev.papa.engine.checkpoint.CheckpointException;
 import dev.papa.engine.checkpoint.Tensors;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /** A UNet with its own NDManager and parameter arrays: predict ε, read and write weights. */
@@ -70,6 +72,22 @@ public final class UNetModel implements AutoCloseable {
      */
     public NDArray predictNoise(NDArray x, NDArray t, boolean withAdapter, boolean training) {
         return unet.forward(store, new NDList(x, t), training, withAdapter ? null : UNet.BASE_ONLY).singletonOrThrow();
+    }
+
+    /** FLOPs of one forward pass for one image (2 × multiply-adds of convs, linears, attention). */
+    public long forwardFlopsPerImage(boolean withAdapter) {
+        AtomicLong counter = new AtomicLong();
+        PairList<String, Object> options = new PairList<>();
+        options.add(UNet.FLOP_COUNTER_OPTION, counter);
+        if (!withAdapter) {
+            options.add(UNet.ADAPTER_OPTION, false);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            int s = config().imageSize();
+            unet.forward(store, new NDList(scope.zeros(new Shape(1, config().imageChannels(), s, s)), scope.zeros(new Shape(1))),
+                    false, options);
+        }
+        return counter.get();
     }
 
     public List<Parameter> baseParameters() {
