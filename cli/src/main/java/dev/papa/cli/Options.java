@@ -19,6 +19,17 @@ final class Options {
         }
     }
 
+    /** An enum constant by its lower-case name, e.g. {@code lora} for LORA. */
+    static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException(option + " must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList() + ", got " + value);
+    }
+
     static UNetConfig unetConfig(String name) {
         return switch (name) {
             case "mnist" -> UNetConfig.mnist();

@@ -30,8 +30,15 @@ public final class PngImages {
         return out;
     }
 
+    /** One image as PNG, each pixel drawn {@code scale}×{@code scale}, no border. */
     public static byte[] png(byte[] pixels, int height, int width, int scale) {
-        return encode(grid(new byte[][] {pixels}, height, width, 1, scale));
+        BufferedImage image = new BufferedImage(width * scale, height * scale, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < height * scale; y++) {
+            for (int x = 0; x < width * scale; x++) {
+                image.getRaster().setSample(x, y, 0, pixels[(y / scale) * width + x / scale] & 0xFF);
+            }
+        }
+        return encode(image);
     }
 
     /** A grid of images, {@code columns} wide, each pixel drawn {@code scale}×{@code scale}. */

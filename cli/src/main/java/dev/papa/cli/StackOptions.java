@@ -1,0 +1,27 @@
+package dev.papa.cli;
+
+import dev.papa.cli.stack.LocalStack;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** Options shared by the commands that start the local stack. */
+final class StackOptions {
+
+    @Option(names = "--kafka-port", description = "Port of the local Kafka broker (default: ${DEFAULT-VALUE}).")
+    int kafkaPort = 9092;
+
+    @Option(names = "--base-model", description = "Base model the services serve (default: ${DEFAULT-VALUE}).")
+    Path baseModel = ModelPaths.BASE_MODEL;
+
+    @Option(names = "--work-dir", description = "Broker data and service logs (default: ${DEFAULT-VALUE}).")
+    Path workDir = Path.of("runs/stack");
+
+    LocalStack start(Map<String, String> serviceConfig) {
+        Options.inRange("--kafka-port", kafkaPort, 1024, 65535);
+        return LocalStack.start(new LocalStack.Settings(Path.of("").toAbsolutePath(), workDir.toAbsolutePath(), kafkaPort,
+                baseModel, serviceConfig, Duration.ofMinutes(3)));
+    }
+}
