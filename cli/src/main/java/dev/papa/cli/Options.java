@@ -19,6 +19,12 @@ final class Options {
         }
     }
 
+    static void inRange(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(option + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
     static UNetConfig unetConfig(String name) {
         return switch (name) {
             case "mnist" -> UNetConfig.mnist();
