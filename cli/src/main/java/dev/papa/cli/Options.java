@@ -30,6 +30,12 @@ final class Options {
                 .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList() + ", got " + value);
     }
 
+    static void inRange(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(option + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
     static UNetConfig unetConfig(String name) {
         return switch (name) {
             case "mnist" -> UNetConfig.mnist();

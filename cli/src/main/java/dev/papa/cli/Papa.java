@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code papa} command line: train the shipped models, sample, run the paper's experiment, bench. */
 @Command(name = "papa", mixinStandardHelpOptions = true, version = "papa 0.1.0",
         description = "Online personalized preference alignment of a diffusion model (PAPA / EPAPA).",
-        subcommands = {TrainBaseCommand.class, SampleCommand.class, AlignCommand.class, BenchCommand.class,
-                UpCommand.class, DemoCommand.class})
+        subcommands = {TrainBaseCommand.class, TrainOracleCommand.class, SampleCommand.class, AlignCommand.class,
+                BenchCommand.class, UpCommand.class, DemoCommand.class})
 public final class Papa {
 
     public static void main(String[] args) {

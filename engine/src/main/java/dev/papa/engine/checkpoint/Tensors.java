@@ -60,6 +60,23 @@ public final class Tensors {
         return byName.containsKey(name);
     }
 
+    /** Adds every tensor of {@code other} under {@code prefix} + its name (to bundle several sets in one file). */
+    public Tensors putAll(String prefix, Tensors other) {
+        other.byName.forEach((name, t) -> byName.put(prefix + name, t));
+        return this;
+    }
+
+    /** The tensors whose names start with {@code prefix}, with the prefix removed: the inverse of {@link #putAll}. */
+    public Tensors withPrefix(String prefix) {
+        Tensors out = new Tensors();
+        byName.forEach((name, t) -> {
+            if (name.startsWith(prefix)) {
+                out.put(name.substring(prefix.length()), t);
+            }
+        });
+        return out;
+    }
+
     public Map<String, Tensor> asMap() {
         return Collections.unmodifiableMap(byName);
     }

@@ -120,10 +120,10 @@ public final class BaseModelTrainer {
     /** One file, written atomically: weights, their average and the optimizer state of one step. */
     private void save(UNetModel model, Adam adam, ExponentialMovingAverage ema, Path runDir, long step) {
         Tensors all = new Tensors();
-        model.baseWeights().asMap().forEach((name, t) -> all.put(WEIGHT_PREFIX + name, t));
-        ema.weights().asMap().forEach((name, t) -> all.put(EMA_PREFIX + name, t));
+        all.putAll(WEIGHT_PREFIX, model.baseWeights());
+        all.putAll(EMA_PREFIX, ema.weights());
         Checkpoint state = adam.state();
-        state.tensors().asMap().forEach((name, t) -> all.put(OPTIMIZER_PREFIX + name, t));
+        all.putAll(OPTIMIZER_PREFIX, state.tensors());
         Map<String, String> p = new LinkedHashMap<>(provenance(model, step));
         p.putAll(state.properties());
         new Checkpoint(Checkpoint.Kind.OPTIMIZER, p, all).write(runDir.resolve(STATE));
@@ -140,19 +140,9 @@ public final class BaseModelTrainer {
         if (!model.config().equals(UNetConfig.fromProperties(saved.properties()))) {
             throw new IllegalStateException("run folder " + runDir + " holds a model of another shape");
         }
-        model.loadBaseWeights(withPrefix(saved.tensors(), WEIGHT_PREFIX));
-        ema.restore(withPrefix(saved.tensors(), EMA_PREFIX));
-        adam.restore(new Checkpoint(Checkpoint.Kind.OPTIMIZER, saved.properties(), withPrefix(saved.tensors(), OPTIMIZER_PREFIX)));
+        model.loadBaseWeights(saved.tensors().withPrefix(WEIGHT_PREFIX));
+        ema.restore(saved.tensors().withPrefix(EMA_PREFIX));
+        adam.restore(new Checkpoint(Checkpoint.Kind.OPTIMIZER, saved.properties(), saved.tensors().withPrefix(OPTIMIZER_PREFIX)));
         return Long.parseLong(saved.properties().get("train.steps"));
-    }
-
-    private static Tensors withPrefix(Tensors all, String prefix) {
-        Tensors out = new Tensors();
-        all.asMap().forEach((name, t) -> {
-            if (name.startsWith(prefix)) {
-                out.put(name.substring(prefix.length()), t);
-            }
-        });
-        return out;
     }
 }
