@@ -5,12 +5,19 @@ import dev.papa.schemas.FeedbackTokens;
 import dev.papa.schemas.ImageGenerated;
 import dev.papa.schemas.SamplerKind;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.restassured.RestAssured;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +131,7 @@ class GenerateImagesTest {
         rejected(user, "x".repeat(65), "{}", 400, "userId");
         String big = "{\"count\": 1, \"pad\": \"" + "x".repeat(20_000) + "\"}";
         rejected(user, "dave", big, 413, "bytes");
+        chunkedOversizeBodyIsRejected();
         given().contentType(ContentType.TEXT).body("{}").when().post(user, "dave")
                 .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415));
         assertEquals(before, TestKafka.endOffsetSum("papa.images"), "a rejected request wrote to papa.images");
@@ -156,6 +164,25 @@ class GenerateImagesTest {
         }
         given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/users/{userId}/images"));
+    }
+
+    /** A body sent in chunks (no Content-Length) is cut off at the limit too. */
+    private static void chunkedOversizeBodyIsRejected() {
+        byte[] big = ("{\"count\": 1, \"pad\": \"" + "x".repeat(17_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port
+                        + "/api/v1/users/dave/images"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                .build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, response.statusCode(), response.body());
+            assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        } catch (java.io.IOException e) {
+            // The server may close the connection while the client still sends: also a refusal.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void rejected(String path, String userId, String body, int status, String detailPart) {
