@@ -107,6 +107,7 @@ final class AlignCommand implements Callable<Integer> {
         Options.inRange("--eval-samples", evalSamples, 10, 100_000);
         Options.inRange("--label-noise", labelNoise, 0, 0.5);
         Options.inRange("--lora-rank", loraRank, 1, 256);
+        SimulatedUser.validate(preferred, 10);
         NoiseSchedule schedule = NoiseSchedule.reference();
         AdapterKind kind = Options.choice("--adapter", adapter, AdapterKind.class);
         PapaSettings settings = settings(kind, schedule);
