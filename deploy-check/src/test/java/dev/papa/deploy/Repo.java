@@ -86,10 +86,10 @@ final class Repo {
     private static Path findRoot() {
         Path dir = Path.of("").toAbsolutePath();
         for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("services-contract.md")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+            if (Files.isRegularFile(p.resolve("services/CONTRACT.md")) && Files.isRegularFile(p.resolve("pom.xml"))) {
                 return p;
             }
         }
-        throw new IllegalStateException("no repository root (a folder with services-contract.md) above " + dir);
+        throw new IllegalStateException("no repository root (a folder with services/CONTRACT.md) above " + dir);
     }
 }
