@@ -337,7 +337,12 @@ public final class TrainingLoop implements AutoCloseable {
                 throw e;
             }
             producer = p;
-            consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+            try {
+                consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
             currentConsumer = consumer;
             if (!running) {
                 consumer.wakeup();
