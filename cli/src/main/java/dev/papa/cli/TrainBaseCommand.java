@@ -53,7 +53,8 @@ final class TrainBaseCommand implements Callable<Integer> {
             Checkpoint result = new BaseModelTrainer(NoiseSchedule.reference(), settings)
                     .train(unet, Datasets.mnist().train(), runDir, p -> {
                         bar.stepTo(p.step());
-                        bar.setExtraMessage(String.format("loss %.4f", p.loss()));
+                        bar.setExtraMessage(p.skippedSteps() == 0 ? String.format("loss %.4f", p.loss())
+                                : String.format("loss %.4f, %d non-finite steps skipped", p.loss(), p.skippedSteps()));
                     });
             result.write(out);
             System.out.printf("wrote %s (id %s)%n", out, result.id());

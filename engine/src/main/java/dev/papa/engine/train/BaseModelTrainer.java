@@ -37,7 +37,14 @@ public final class BaseModelTrainer {
     }
 
     /** Progress after one step. */
-    public record Progress(long step, long totalSteps, double loss) {}
+    public record Progress(long step, long totalSteps, double loss, long skippedSteps) {}
+
+    /**
+     * Consecutive rejected steps after which training gives up. A lone non-finite gradient is
+     * skipped: on some virtual machines vectorized CPU kernels now and then return garbage
+     * (see the README's "Numerical faults" section), and one bad batch is not divergence.
+     */
+    static final int MAX_CONSECUTIVE_REJECTIONS = 20;
 
     private static final String STATE = "train-state.ckpt";
     private static final String LATEST_MODEL = "base-ema.ckpt";
@@ -64,6 +71,8 @@ public final class BaseModelTrainer {
         try (Adam adam = new Adam(parameters, settings.learningRate(), 1.0);
              ExponentialMovingAverage ema = new ExponentialMovingAverage(names, parameters, settings.emaDecay())) {
             long start = resume(model, adam, ema, runDir);
+            long skipped = 0;
+            int consecutive = 0;
             SplittableRandom random = new SplittableRandom(settings.seed() * 1_000_003L + start);
             Engine.getInstance().setRandomSeed((int) (settings.seed() + start));
             for (long step = start; step < settings.steps(); step++) {
@@ -71,10 +80,17 @@ public final class BaseModelTrainer {
                 double loss = trainStep(model, data, random);
                 Adam.StepResult result = adam.step();
                 if (!result.applied()) {
-                    throw new IllegalStateException("base training diverged at step " + step + ": " + result.rejection());
+                    skipped++;
+                    if (++consecutive >= MAX_CONSECUTIVE_REJECTIONS) {
+                        throw new IllegalStateException("base training diverged at step " + step + ": "
+                                + consecutive + " steps in a row rejected (" + result.rejection() + ")");
+                    }
+                    step--; // redo this step with the next batch
+                    continue;
                 }
+                consecutive = 0;
                 ema.update(step);
-                progress.accept(new Progress(step + 1, settings.steps(), loss));
+                progress.accept(new Progress(step + 1, settings.steps(), loss, skipped));
                 if ((step + 1) % settings.checkpointEvery() == 0 || step + 1 == settings.steps()) {
                     save(model, adam, ema, runDir, step + 1);
                 }
