@@ -40,9 +40,44 @@ public final class StackClient {
     }
 
     public void like(String userId, GeneratedImage image, boolean liked) {
-        ObjectNode body = JSON.createObjectNode().put("imageId", image.id()).put("userId", userId)
-                .put("token", image.token()).put("liked", liked);
-        post(LocalStack.FEEDBACK.url("/api/v1/feedback"), body, 202);
+        post(LocalStack.FEEDBACK.url("/api/v1/feedback"), feedbackBody(userId, image).put("liked", liked), 202);
+    }
+
+    /** Graded feedback in [-1, 1] (0: seen, no preference). */
+    public void score(String userId, GeneratedImage image, double score) {
+        post(LocalStack.FEEDBACK.url("/api/v1/feedback"), feedbackBody(userId, image).put("score", score), 202);
+    }
+
+    /**
+     * A like sent with a fixed idempotency key, as a client retrying it would; answers whether the
+     * feedback service accepted it (202: Kafka acknowledged the record). For load: no exception on a refusal.
+     */
+    public boolean retryLike(String userId, GeneratedImage image, String feedbackId) {
+        ObjectNode body = feedbackBody(userId, image).put("feedbackId", feedbackId).put("liked", true);
+        HttpRequest request = HttpRequest.newBuilder(LocalStack.FEEDBACK.url("/api/v1/feedback")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        return send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 202;
+    }
+
+    private static ObjectNode feedbackBody(String userId, GeneratedImage image) {
+        return JSON.createObjectNode().put("imageId", image.id()).put("userId", userId).put("token", image.token());
+    }
+
+    /**
+     * The sum of the Prometheus samples of {@code name} (e.g. papa_adapter_reload_seconds_sum) whose
+     * labels contain {@code labelFilter} (e.g. source="topic"; empty: all), from a service's /q/metrics.
+     */
+    public double metric(LocalStack.Service service, String name, String labelFilter) {
+        double sum = 0;
+        for (String line : new String(get(service.url("/q/metrics"))).split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String labels = line.startsWith(name + "{") ? line.substring(name.length(), line.indexOf('}') + 1) : "";
+                if (labels.contains(labelFilter)) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
     }
 
     /** The adapter version the sampler serves for this user. */
@@ -50,22 +85,18 @@ public final class StackClient {
         return parse(new String(get(LocalStack.SAMPLER.url("/api/v1/users/" + userId + "/adapter")))).get("version").asLong();
     }
 
-    /** Waits until the sampler serves a version newer than {@code version}; returns it. */
-    public long awaitVersionAfter(String userId, long version, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long served = servedVersion(userId);
-            if (served > version) {
-                return served;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
+    /** The trainer's view of a user: committed version and examples waiting for the next round. */
+    public record TrainerState(long version, long feedbackCount, int pending) {}
+
+    /** The trainer's state of a user, or null while the trainer cannot answer (rebuilding: 503). */
+    public TrainerState trainerState(String userId) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(LocalStack.TRAINER.url("/api/v1/users/" + userId + "/state"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return null;
         }
-        throw new IllegalStateException("user " + userId + " still at adapter version " + version + " after " + timeout);
+        JsonNode state = parse(response.body());
+        return new TrainerState(state.get("version").asLong(), state.get("feedbackCount").asLong(), state.get("pending").asInt());
     }
 
     private JsonNode post(URI uri, JsonNode body, int expectedStatus) {
