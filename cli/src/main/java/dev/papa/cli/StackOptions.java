@@ -3,14 +3,9 @@ package dev.papa.cli;
 import dev.papa.cli.stack.LocalStack;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** Options shared by the commands that start the local stack. */
 final class StackOptions {
@@ -30,28 +25,16 @@ final class StackOptions {
      * every user, not from the adapters of an earlier run.
      */
     LocalStack startFresh(Map<String, String> serviceConfig) {
-        for (String owned : new String[] {LocalStack.KAFKA_DATA, LocalStack.STREAMS_STATE}) {
-            deleteTree(workDir.resolve(owned));
-        }
-        return start(serviceConfig);
+        return LocalStack.startFresh(settings(serviceConfig));
     }
 
     LocalStack start(Map<String, String> serviceConfig) {
-        Options.inRange("--kafka-port", kafkaPort, 1024, 65535);
-        return LocalStack.start(new LocalStack.Settings(Path.of("").toAbsolutePath(), workDir.toAbsolutePath(), kafkaPort,
-                baseModel, serviceConfig, Duration.ofMinutes(3)));
+        return LocalStack.start(settings(serviceConfig));
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
-        }
+    private LocalStack.Settings settings(Map<String, String> serviceConfig) {
+        Options.inRange("--kafka-port", kafkaPort, 1024, 65535);
+        return new LocalStack.Settings(Path.of("").toAbsolutePath(), workDir.toAbsolutePath(), kafkaPort, baseModel,
+                serviceConfig, Duration.ofMinutes(3));
     }
 }

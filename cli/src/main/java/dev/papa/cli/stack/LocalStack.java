@@ -17,11 +17,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The local stack as separate processes: a Kafka broker started from the Kafka jars, then the
@@ -87,6 +89,33 @@ public final class LocalStack implements AutoCloseable {
 
     public Path logDir() {
         return settings.workDir().resolve("logs");
+    }
+
+    /**
+     * Like {@link #start}, after deleting what an earlier stack in the work dir stored (broker data,
+     * the join's local state; logs are kept): every user starts from the base model, as a demo, a
+     * benchmark or a test needs.
+     */
+    public static LocalStack startFresh(Settings settings) {
+        requireFreePorts(settings.kafkaPort()); // never delete the data of a stack that is running
+        clearData(settings.workDir());
+        return start(settings);
+    }
+
+    private static void clearData(Path workDir) {
+        for (String owned : List.of(KAFKA_DATA, STREAMS_STATE)) {
+            Path dir = workDir.resolve(owned);
+            if (!Files.exists(dir)) {
+                continue;
+            }
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear " + dir, e);
+            }
+        }
     }
 
     /** The stack's processes by name (kafka, sampler, feedback, trainer), e.g. to measure their memory. */
