@@ -1,6 +1,7 @@
 package dev.papa.cli;
 
 import dev.papa.cli.stack.LocalStack;
+import dev.papa.cli.stack.ProcessUsage;
 import dev.papa.cli.stack.SimulatedClient;
 import dev.papa.cli.stack.StackClient;
 import dev.papa.engine.oracle.FeedbackMode;
@@ -83,6 +84,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
             ProducerPerf.Result kafka = ProducerPerf.run(running.bootstrapServers(), "papa.bench.producer-performance",
                     PapaTopics.DEFAULT_PARTITIONS, producerRecords, recordSize, running.logDir().resolve("producer-performance.log"));
             print(http, kafka, recordSize, timings);
+            System.out.println();
+            System.out.print(ProcessUsage.table(running.processes()));
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.papa.cli.stack.LocalStack;
+import dev.papa.cli.stack.ProcessUsage;
 import dev.papa.cli.stack.SimulatedClient;
 import dev.papa.cli.stack.StackClient;
 import dev.papa.engine.image.LinePlot;
@@ -101,6 +102,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             writeReport(runs);
+            // Measured before the stack stops: what each process needs (docs/measurements.md, k8s sizing).
+            System.out.print(ProcessUsage.table(running.processes()));
         }
         return 0;
     }

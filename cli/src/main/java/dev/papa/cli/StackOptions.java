@@ -34,6 +34,8 @@ final class StackOptions {
 
     private LocalStack.Settings settings(Map<String, String> serviceConfig) {
         Options.inRange("--kafka-port", kafkaPort, 1024, 65535);
+        System.err.println("papa: starting Kafka and the sampler, feedback and trainer services (logs in "
+                + workDir.resolve("logs") + ")...");
         return new LocalStack.Settings(Path.of("").toAbsolutePath(), workDir.toAbsolutePath(), kafkaPort, baseModel,
                 serviceConfig, Duration.ofMinutes(3));
     }

@@ -66,6 +66,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the broker and the three services; on any failure stops what it started. */
     public static LocalStack start(Settings settings) {
+        if (!Files.isRegularFile(settings.baseModel())) {
+            throw new IllegalStateException("checkpoint not found: " + settings.baseModel() + " (the services serve this base model)");
+        }
         requireFreePorts(settings.kafkaPort());
         LocalStack stack = new LocalStack(settings);
         try {
