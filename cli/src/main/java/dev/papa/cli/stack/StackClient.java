@@ -25,7 +25,10 @@ public final class StackClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 with keep-alive, as a browser or mobile client talks to a plain-HTTP service: the JDK's
+    // default would first try to upgrade every new connection to cleartext HTTP/2.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     public List<GeneratedImage> generate(String userId, int count, int ddimSteps, long seed) {
         ObjectNode body = JSON.createObjectNode().put("count", count).put("sampler", "ddim").put("steps", ddimSteps).put("seed", seed);
