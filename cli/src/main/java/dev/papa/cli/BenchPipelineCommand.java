@@ -79,6 +79,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
             List<StackClient.GeneratedImage> images = client.generate(LOAD_USER, SimulatedClient.MAX_BATCH, 1, 7);
             FeedbackLoad.Result http = FeedbackLoad.run(client, running.bootstrapServers(), LOAD_USER, images, requests, clients);
+            // The load's distinct feedback ids become a few rounds of updates: let the trainer finish
+            // them, so they do not share the cores with ProducerPerformance.
+            client.awaitTrainerIdle(Duration.ofMinutes(5));
             int recordSize = (int) Math.round(http.recordBytes());
             System.err.println("ProducerPerformance: " + producerRecords + " records of " + recordSize + " bytes...");
             ProducerPerf.Result kafka = ProducerPerf.run(running.bootstrapServers(), "papa.bench.producer-performance",

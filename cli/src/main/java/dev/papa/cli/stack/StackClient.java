@@ -102,6 +102,18 @@ public final class StackClient {
         return new TrainerState(state.get("version").asLong(), state.get("feedbackCount").asLong(), state.get("pending").asInt());
     }
 
+    /** Waits (at most {@code timeout}) until the trainer has had no examples pending and no lag for 3 s. */
+    public void awaitTrainerIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int idlePolls = 0;
+        while (idlePolls < 6 && System.nanoTime() < deadline) {
+            boolean idle = metric(LocalStack.TRAINER, "papa_trainer_examples_pending", "") == 0
+                    && metric(LocalStack.TRAINER, "papa_trainer_consumer_lag", "") == 0;
+            idlePolls = idle ? idlePolls + 1 : 0;
+            LocalStack.sleep(500);
+        }
+    }
+
     private JsonNode post(URI uri, JsonNode body, int expectedStatus) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
                 .header("Content-Type", "application/json")
