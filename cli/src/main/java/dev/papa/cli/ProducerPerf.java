@@ -39,7 +39,7 @@ final class ProducerPerf {
     static Result run(String bootstrapServers, String topic, int partitions, long records, int recordSize, Path log) {
         createTopic(bootstrapServers, topic, partitions);
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.ProducerPerformance",
+                "-Duser.language=en", "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
                 "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrapServers, "acks=all",
                 "enable.idempotence=true");
@@ -58,16 +58,23 @@ final class ProducerPerf {
                 throw new IllegalStateException("ProducerPerformance failed (exit " + (process.isAlive() ? "none" : process.exitValue())
                         + "); see " + log);
             }
-            Matcher m = SUMMARY.matcher(summary);
-            m.matches();
-            return new Result(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
-                    Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), summary);
+            return parse(summary);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run ProducerPerformance", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
         }
+    }
+
+    /** ProducerPerformance's final line, e.g. "100 records sent, 5.0 records/sec (...), ... ms 99.9th." */
+    static Result parse(String summary) {
+        Matcher m = SUMMARY.matcher(summary);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a ProducerPerformance summary: " + summary);
+        }
+        return new Result(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), summary);
     }
 
     /** Its own topic, partitioned like papa.feedback, so the benchmark's records never reach the join. */

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,8 +72,12 @@ public final class StackClient {
      * labels contain {@code labelFilter} (e.g. source="topic"; empty: all), from a service's /q/metrics.
      */
     public double metric(LocalStack.Service service, String name, String labelFilter) {
+        return sumSamples(new String(get(service.url("/q/metrics")), StandardCharsets.UTF_8), name, labelFilter);
+    }
+
+    static double sumSamples(String prometheusText, String name, String labelFilter) {
         double sum = 0;
-        for (String line : new String(get(service.url("/q/metrics"))).split("\n")) {
+        for (String line : prometheusText.split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
                 String labels = line.startsWith(name + "{") ? line.substring(name.length(), line.indexOf('}') + 1) : "";
                 if (labels.contains(labelFilter)) {
