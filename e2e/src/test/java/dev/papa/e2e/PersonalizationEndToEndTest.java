@@ -7,6 +7,7 @@ import dev.papa.engine.oracle.FeedbackMode;
 import dev.papa.engine.oracle.OracleClassifier;
 import dev.papa.engine.oracle.SimulatedUser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +50,7 @@ class PersonalizationEndToEndTest {
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(3);
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // a hung stack must not hold CI until its own limit
     void aUsersFeedbackPersonalizesTheModelTheSamplerServes() throws IOException {
         long started = System.nanoTime();
         Path root = Path.of(System.getProperty("papa.repo.root", "..")).toAbsolutePath().normalize();
