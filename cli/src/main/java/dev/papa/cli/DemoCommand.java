@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
                 runs.add(new UserRun(new SimulatedClient(client, NAMES.get(u), user), new ArrayList<>(), new ArrayList<>(),
                         new ArrayList<>()));
             }
-            System.out.println("round  user   prefers     version  preference ratio");
+            System.out.println("round  user   prefers       version  preference ratio");
             for (int round = 1; round <= rounds; round++) {
                 for (UserRun run : runs) {
                     playRound(run, round);
@@ -113,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
         run.versions().add(played.version());
         run.ratios().add(played.likedShare());
         run.images().add(played.pixels());
-        System.out.printf(Locale.ROOT, "%5d  %-5s  %-10s  %7d  %16.2f%n", round, run.name(), run.client().user().preferredClasses(),
+        System.out.printf(Locale.ROOT, "%5d  %-5s  %-12s  %7d  %16.2f%n", round, run.name(), run.client().user().preferredClasses(),
                 played.version(), played.likedShare());
     }
 
