@@ -40,11 +40,11 @@ class PersonalizationEndToEndTest {
     private static final String USER = "e2e-user";
     /** The paper's simulated user. */
     private static final List<Integer> PREFERRED = List.of(1, 4, 7, 9);
-    private static final int ROUNDS = 8;
+    private static final int ROUNDS = 10;
     private static final int ROUND_SIZE = 10;
     private static final int DDIM_STEPS = 10;
-    /** Images per evaluation batch: with n = 96 per side, a rise of 0.2 is about 2.8 standard errors. */
-    private static final int EVALUATION_IMAGES = 96;
+    /** Images per evaluation batch: with n = 160 per side, a rise of 0.15 is about 2.7 standard errors. */
+    private static final int EVALUATION_IMAGES = 160;
     /** One-sided two-proportion z for p < 0.01: the rise must not be sampling noise. */
     private static final double Z_REQUIRED = 2.33;
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(3);
@@ -62,13 +62,14 @@ class PersonalizationEndToEndTest {
         LocalStack.Settings settings = new LocalStack.Settings(root, root.resolve("e2e/target/e2e-stack"), freePort(), baseModel,
                 Map.of("PAPA_TRAINER_ROUND_SIZE", Integer.toString(ROUND_SIZE),
                         // a round whose feedback got lost still closes, and the test sees it
-                        "PAPA_TRAINER_MAX_WAIT", "20s"),
+                        "PAPA_TRAINER_MAX_WAIT", "20s",
+                        "PAPA_TRAINER_LEARNING_RATE", "1e-3"),
                 Duration.ofMinutes(3));
         try (OracleClassifier oracle = OracleClassifier.load(root.resolve("models/mnist-oracle.ckpt"));
              LocalStack stack = LocalStack.startFresh(settings)) {
             log("stack up in %.0f s (logs in %s)", seconds(started), stack.logDir());
             StackClient client = new StackClient();
-            SimulatedClient user = new SimulatedClient(client, USER, new SimulatedUser(oracle, PREFERRED, FeedbackMode.BINARY));
+            SimulatedClient user = new SimulatedClient(client, USER, new SimulatedUser(oracle, PREFERRED, FeedbackMode.POSITIVE_ONLY));
 
             SimulatedClient.Round before = user.evaluate(EVALUATION_IMAGES, DDIM_STEPS, 1_000_000);
             assertEquals(0, before.version(), "a new user starts on the base model");

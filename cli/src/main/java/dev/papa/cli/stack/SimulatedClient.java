@@ -2,6 +2,7 @@ package dev.papa.cli.stack;
 
 import ai.djl.ndarray.NDManager;
 import dev.papa.engine.data.ImageSet;
+import dev.papa.engine.oracle.FeedbackMode;
 import dev.papa.engine.oracle.SimulatedUser;
 
 import java.time.Duration;
@@ -52,12 +53,22 @@ public final class SimulatedClient {
         return user;
     }
 
-    /** Gets {@code count} images, reacts to each (like or dislike), and returns the round. */
+    /**
+     * Gets {@code count} images, reacts to each and returns the round. A BINARY user likes or
+     * dislikes; the other modes send their value as a score (POSITIVE_ONLY: 1 liked, 0 not).
+     */
     public Round play(int count, int ddimSteps, long seed) {
         List<StackClient.GeneratedImage> images = client.generate(userId, count, ddimSteps, seed);
-        boolean[] liked = judge(images);
+        List<SimulatedUser.Reaction> reactions = react(images);
+        boolean[] liked = new boolean[images.size()];
         for (int i = 0; i < images.size(); i++) {
-            client.like(userId, images.get(i), liked[i]);
+            SimulatedUser.Reaction reaction = reactions.get(i);
+            liked[i] = reaction.liked();
+            if (user.mode() == FeedbackMode.BINARY) {
+                client.like(userId, images.get(i), liked[i]);
+            } else {
+                client.score(userId, images.get(i), reaction.value());
+            }
         }
         return new Round(images.get(0).adapterVersion(), images, liked, System.nanoTime());
     }
@@ -106,6 +117,15 @@ public final class SimulatedClient {
     }
 
     private boolean[] judge(List<StackClient.GeneratedImage> images) {
+        List<SimulatedUser.Reaction> reactions = react(images);
+        boolean[] liked = new boolean[reactions.size()];
+        for (int i = 0; i < liked.length; i++) {
+            liked[i] = reactions.get(i).liked();
+        }
+        return liked;
+    }
+
+    private List<SimulatedUser.Reaction> react(List<StackClient.GeneratedImage> images) {
         byte[][] pixels = images.stream().map(StackClient.GeneratedImage::pixels).toArray(byte[][]::new);
         byte[] all = new byte[pixels.length * pixels[0].length];
         for (int i = 0; i < pixels.length; i++) {
@@ -113,7 +133,7 @@ public final class SimulatedClient {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             ImageSet set = new ImageSet(userId, 28, 28, all, new byte[pixels.length]);
-            return user.liked(set.toTensor(manager));
+            return user.react(set.toTensor(manager));
         }
     }
 }
