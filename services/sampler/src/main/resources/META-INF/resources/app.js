@@ -127,6 +127,7 @@ async function start(event) {
     state.rounds = [];
     clearTimeout(state.waitTimer);
     $('status').hidden = false;
+    $('round').hidden = true;  // the last user's round is not this user's
     $('version').dataset.version = '';
     follow(userId);
     renderChart();
