@@ -91,7 +91,7 @@ class PersonalizeInBrowserIT {
         env.put("ATEN_CPU_CAPABILITY", "default");
         env.put("PAPA_WEB_IMAGES_PER_ROUND", Integer.toString(ROUND));
         env.put("PAPA_WEB_STEPS", "2");
-        env.put("PAPA_WEB_UPDATE_TIMEOUT", "5s");
+        env.put("PAPA_WEB_UPDATE_TIMEOUT", "2s");  // short, so the slow-update message shows
         env.put("PAPA_TRAINER_ROUND_SIZE", Integer.toString(ROUND));
         // A round with a refused rating has one example less: the trainer closes it after this.
         env.put("PAPA_TRAINER_MAX_WAIT", "5s");
