@@ -134,20 +134,10 @@ try {
   const first = await roundShown(1);
   check(first.every((v) => v === 0), 'round 1 is drawn by version 0');
   const count = await rateRound();
-  const sentAt = Date.now();
   await sendRound(count);
   let { version: v1, round } = await awaitNewVersion(0, 1);
-  const tookMs = Date.now() - sentAt;
-  check(v1 >= 1, `the page shows version ${v1} without a reload (${tookMs} ms after sending)`);
+  check(v1 >= 1, `the page shows version ${v1} without a reload`);
   check((await page.locator('#notice').textContent()).includes(`Version ${v1}`), 'the new version is announced');
-  const { updateTimeoutSeconds } = await (await page.request.get(new URL('/api/v1/web/config', PAGE_URL).href)).json();
-  const warnings = await page.evaluate(() => window.papaNotices.filter((n) => n.kind === 'warning').map((n) => n.text));
-  if (tookMs > (updateTimeoutSeconds + 2) * 1000) {
-    check(warnings.some((w) => w.includes(`No new version after ${updateTimeoutSeconds} s`)),
-      `the slow update was announced: "${warnings[0]}"`);
-  } else {
-    log(`the version came within ${updateTimeoutSeconds} s: no slow-update message to check`);
-  }
 
   // The sampler not answering is shown (the request is cut off in the browser).
   await page.route('**/api/v1/users/*/images', (route) => route.abort('connectionrefused'), { times: 1 });
@@ -176,10 +166,18 @@ try {
   // 403 "the token is not valid…", or 404 "no image … is known" if the image is not in the join's store yet.
   check(/token is not valid|no image/.test(detail), `the refusal shows the problem's detail: "${detail}"`);
   check((await page.locator('#error').textContent()).includes('refused'), 'the refusal is announced');
+  const sentAt = Date.now();
   const next = await awaitNewVersion(v1, round);
   const v2 = next.version;
   round = next.round;
   check(v2 > v1, `the version goes up again: ${v1} -> ${v2}`);
+  // The trainer waited for the missing example (its max-wait, longer than the page's update
+  // timeout), so the page said meanwhile that the update is late.
+  const { updateTimeoutSeconds } = await (await page.request.get(new URL('/api/v1/web/config', PAGE_URL).href)).json();
+  const late = await page.evaluate((since) => window.papaNotices
+    .filter((n) => n.kind === 'warning' && n.at >= since).map((n) => n.text), sentAt);
+  check(late.some((text) => text.includes(`No new version after ${updateTimeoutSeconds} s`)),
+    `the late update was announced: "${late[0]}"`);
 
   // Round 3 shows the latest version; the chart has a bar per rated round, with its version.
   await page.locator('#next').click();

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +64,7 @@ class PersonalizeInBrowserIT {
 
         Tools.Result browser;
         try (LocalStack stack = LocalStack.start(settings)) {
+            ourSamplerAnswers();
             Map<String, String> env = Map.of(
                     "PAGE_URL", LocalStack.SAMPLER.url("/").toString(),
                     "CHROMIUM", Tools.CHROMIUM.toString(),
@@ -91,13 +95,32 @@ class PersonalizeInBrowserIT {
         env.put("ATEN_CPU_CAPABILITY", "default");
         env.put("PAPA_WEB_IMAGES_PER_ROUND", Integer.toString(ROUND));
         env.put("PAPA_WEB_STEPS", "2");
-        env.put("PAPA_WEB_UPDATE_TIMEOUT", "2s");  // short, so the slow-update message shows
+        // Below the trainer's max-wait: round 2 (one rating refused) shows the slow-update message.
+        env.put("PAPA_WEB_UPDATE_TIMEOUT", "2s");
         env.put("PAPA_TRAINER_ROUND_SIZE", Integer.toString(ROUND));
         // A round with a refused rating has one example less: the trainer closes it after this.
         env.put("PAPA_TRAINER_MAX_WAIT", "5s");
         env.put("PAPA_TRAINER_SAMPLED_TIMESTEPS", "8");
         env.put("PAPA_TRAINER_INSTANCE_ID", "browser-test");
         return env;
+    }
+
+    /**
+     * The stack's ports are fixed: if another stack took them between the check above and the
+     * start, its healthy services would pass for ours. Ours is the one with this test's settings.
+     */
+    private static void ourSamplerAnswers() throws IOException {
+        HttpResponse<String> config;
+        try {
+            config = HttpClient.newHttpClient().send(HttpRequest.newBuilder(LocalStack.SAMPLER.url("/api/v1/web/config"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+        assertTrue(config.statusCode() == 200 && config.body().contains("\"imagesPerRound\":" + ROUND),
+                "another sampler answers on port " + LocalStack.SAMPLER.port() + " (another stack started meanwhile?): "
+                        + config.statusCode() + " " + config.body());
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -352,6 +352,7 @@ function renderChart() {
   const svgNs = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(svgNs, 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('width', String(width));  // natural size; CSS only shrinks it on narrow screens
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', rounds.map((r) =>
     `round ${r.number}: ${percent(r)} liked, version ${r.version}`).join('; ') || 'no rounds yet');
