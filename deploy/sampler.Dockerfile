@@ -28,11 +28,15 @@ COPY --chown=10001:0 models/mnist-base.ckpt /models/mnist-base.ckpt
 # and pytorch-jni; DJL extracts both into its cache dir at the first use (a few hundred MB, a few
 # seconds). Offline: DJL never downloads anything. PYTORCH_FLAVOR only matters where DJL would
 # download; it is pinned to the bundled cpu build. /tmp must be writable (an emptyDir in k8s).
+# ONEDNN_MAX_CPU_ISA=SSE41: oneDNN's AVX2/AVX-512 kernels returned NaN gradients for the LoRA
+# updates on the build machines, and at these batch sizes SSE is as fast (README, "Numerical
+# faults"); override it on hardware where `papa bench numerics` counts 0 without it.
 ENV PAPA_MODEL_BASE_PATH=/models/mnist-base.ckpt \
     DJL_OFFLINE=true \
     DJL_CACHE_DIR=/tmp/djl \
     ENGINE_CACHE_DIR=/tmp/djl \
-    PYTORCH_FLAVOR=cpu
+    PYTORCH_FLAVOR=cpu \
+    ONEDNN_MAX_CPU_ISA=SSE41
 
 # Heap at half the container's memory: the rest is for native memory (libtorch tensors, RocksDB,
 # thread stacks, metaspace). Exit on OOM so the orchestrator restarts the container.

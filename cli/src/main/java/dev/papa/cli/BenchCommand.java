@@ -4,6 +4,6 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print ratios measured side by side in one run.",
-        subcommands = {BenchEngineCommand.class})
+        subcommands = {BenchEngineCommand.class, BenchNumericsCommand.class, BenchPipelineCommand.class})
 final class BenchCommand {
 }

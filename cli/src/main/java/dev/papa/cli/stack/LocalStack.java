@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +17,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The local stack as separate processes: a Kafka broker started from the Kafka jars, then the
@@ -39,12 +44,17 @@ public final class LocalStack implements AutoCloseable {
     public static final Service TRAINER = new Service("trainer", 8083);
     public static final List<Service> SERVICES = List.of(SAMPLER, FEEDBACK, TRAINER);
 
+    /** Folders of the work dir the stack owns: the broker's data and the feedback join's local state. */
+    public static final String KAFKA_DATA = "kafka";
+    public static final String STREAMS_STATE = "feedback-streams";
+
     /** How to start it. {@code serviceConfig} adds env variables to every service (e.g. small test settings). */
     public record Settings(Path repoRoot, Path workDir, int kafkaPort, Path baseModel, Map<String, String> serviceConfig,
                            Duration startTimeout) {}
 
     private final Settings settings;
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> byName = new LinkedHashMap<>();
     private final String tokenSecret;
 
     private LocalStack(Settings settings) {
@@ -56,6 +66,10 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the broker and the three services; on any failure stops what it started. */
     public static LocalStack start(Settings settings) {
+        if (!Files.isRegularFile(settings.baseModel())) {
+            throw new IllegalStateException("checkpoint not found: " + settings.baseModel() + " (the services serve this base model)");
+        }
+        requireFreePorts(settings.kafkaPort());
         LocalStack stack = new LocalStack(settings);
         try {
             stack.startKafka();
@@ -80,13 +94,64 @@ public final class LocalStack implements AutoCloseable {
         return settings.workDir().resolve("logs");
     }
 
+    /**
+     * Like {@link #start}, after deleting what an earlier stack in the work dir stored (broker data,
+     * the join's local state; logs are kept): every user starts from the base model, as a demo, a
+     * benchmark or a test needs.
+     */
+    public static LocalStack startFresh(Settings settings) {
+        requireFreePorts(settings.kafkaPort()); // never delete the data of a stack that is running
+        clearData(settings.workDir());
+        return start(settings);
+    }
+
+    private static void clearData(Path workDir) {
+        for (String owned : List.of(KAFKA_DATA, STREAMS_STATE)) {
+            Path dir = workDir.resolve(owned);
+            if (!Files.exists(dir)) {
+                continue;
+            }
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear " + dir, e);
+            }
+        }
+    }
+
+    /** The stack's processes by name (kafka, sampler, feedback, trainer), e.g. to measure their memory. */
+    public Map<String, ProcessHandle> processes() {
+        Map<String, ProcessHandle> out = new LinkedHashMap<>();
+        byName.forEach((name, process) -> out.put(name, process.toHandle()));
+        return out;
+    }
+
+    /**
+     * A port already taken would make the health checks answer for someone else's process (another
+     * stack, a service in dev mode): refuse to start instead of measuring or testing the wrong thing.
+     */
+    private static void requireFreePorts(int kafkaPort) {
+        List<Integer> ports = new ArrayList<>(List.of(kafkaPort));
+        SERVICES.forEach(service -> ports.add(service.port()));
+        for (int port : ports) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress("localhost", port));
+            } catch (IOException e) {
+                throw new IllegalStateException("port " + port + " is in use: is another PAPA stack (papa up / demo) "
+                        + "or service running? The local stack needs ports " + ports);
+            }
+        }
+    }
+
     private void startKafka() {
         Path root = settings.repoRoot();
         String classpath = root.resolve("kafka-local/target/papa-kafka-local-0.1.0-SNAPSHOT.jar") + ":"
                 + read(root.resolve("kafka-local/target/classpath.txt"));
         Process kafka = launch("kafka", List.of(java(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", classpath,
                 "dev.papa.kafka.local.LocalKafkaMain", "--port", Integer.toString(settings.kafkaPort()),
-                "--data-dir", settings.workDir().resolve("kafka").toString()), Map.of(), false);
+                "--data-dir", settings.workDir().resolve(KAFKA_DATA).toString()), Map.of(), false);
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(kafka.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -118,13 +183,20 @@ public final class LocalStack implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the services first (./mvnw install -DskipTests)");
         }
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
         env.put("PAPA_TOKEN_SECRET", tokenSecret);
         env.put("PAPA_MODEL_BASE_PATH", settings.baseModel().toAbsolutePath().toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(service.port()));
+        // The join's RocksDB state belongs with this broker's data (not a temp dir shared by every stack).
+        env.put("KAFKA_STREAMS_STATE_DIR", settings.workDir().resolve(STREAMS_STATE).toString());
         env.putAll(settings.serviceConfig());
-        launch(service.name(), List.of(java(), "-Xmx2g", "-jar", jar.toString()), env, true);
+        // Sampler and trainer each run PyTorch; with its default of one OpenMP thread per core they
+        // would oversubscribe the cores, and spinning OpenMP threads on oversubscribed cores run
+        // 10-30x slower (README, Tests). Half the cores each keeps them from fighting.
+        String torchThreads = Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        launch(service.name(), List.of(java(), "-Xmx2g", "-Dai.djl.pytorch.num_threads=" + torchThreads,
+                "-Dai.djl.pytorch.num_interop_threads=1", "-jar", jar.toString()), env, true);
     }
 
     private void awaitReady(Service service) {
@@ -166,6 +238,7 @@ public final class LocalStack implements AutoCloseable {
             }
             Process process = builder.start();
             processes.add(process);
+            byName.put(name, process);
             return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -188,6 +261,7 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         processes.clear();
+        byName.clear();
     }
 
     private static String java() {
@@ -202,7 +276,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,10 @@ public final class StackClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 with keep-alive, as a browser or mobile client talks to a plain-HTTP service: the JDK's
+    // default would first try to upgrade every new connection to cleartext HTTP/2.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     public List<GeneratedImage> generate(String userId, int count, int ddimSteps, long seed) {
         ObjectNode body = JSON.createObjectNode().put("count", count).put("sampler", "ddim").put("steps", ddimSteps).put("seed", seed);
@@ -40,9 +44,48 @@ public final class StackClient {
     }
 
     public void like(String userId, GeneratedImage image, boolean liked) {
-        ObjectNode body = JSON.createObjectNode().put("imageId", image.id()).put("userId", userId)
-                .put("token", image.token()).put("liked", liked);
-        post(LocalStack.FEEDBACK.url("/api/v1/feedback"), body, 202);
+        post(LocalStack.FEEDBACK.url("/api/v1/feedback"), feedbackBody(userId, image).put("liked", liked), 202);
+    }
+
+    /** Graded feedback in [-1, 1] (0: seen, no preference). */
+    public void score(String userId, GeneratedImage image, double score) {
+        post(LocalStack.FEEDBACK.url("/api/v1/feedback"), feedbackBody(userId, image).put("score", score), 202);
+    }
+
+    /**
+     * A like sent with a fixed idempotency key, as a client retrying it would; answers whether the
+     * feedback service accepted it (202: Kafka acknowledged the record). For load: no exception on a refusal.
+     */
+    public boolean retryLike(String userId, GeneratedImage image, String feedbackId) {
+        ObjectNode body = feedbackBody(userId, image).put("feedbackId", feedbackId).put("liked", true);
+        HttpRequest request = HttpRequest.newBuilder(LocalStack.FEEDBACK.url("/api/v1/feedback")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        return send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 202;
+    }
+
+    private static ObjectNode feedbackBody(String userId, GeneratedImage image) {
+        return JSON.createObjectNode().put("imageId", image.id()).put("userId", userId).put("token", image.token());
+    }
+
+    /**
+     * The sum of the Prometheus samples of {@code name} (e.g. papa_adapter_reload_seconds_sum) whose
+     * labels contain {@code labelFilter} (e.g. source="topic"; empty: all), from a service's /q/metrics.
+     */
+    public double metric(LocalStack.Service service, String name, String labelFilter) {
+        return sumSamples(new String(get(service.url("/q/metrics")), StandardCharsets.UTF_8), name, labelFilter);
+    }
+
+    static double sumSamples(String prometheusText, String name, String labelFilter) {
+        double sum = 0;
+        for (String line : prometheusText.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String labels = line.startsWith(name + "{") ? line.substring(name.length(), line.indexOf('}') + 1) : "";
+                if (labels.contains(labelFilter)) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
     }
 
     /** The adapter version the sampler serves for this user. */
@@ -50,22 +93,30 @@ public final class StackClient {
         return parse(new String(get(LocalStack.SAMPLER.url("/api/v1/users/" + userId + "/adapter")))).get("version").asLong();
     }
 
-    /** Waits until the sampler serves a version newer than {@code version}; returns it. */
-    public long awaitVersionAfter(String userId, long version, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long served = servedVersion(userId);
-            if (served > version) {
-                return served;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
+    /** The trainer's view of a user: committed version and examples waiting for the next round. */
+    public record TrainerState(long version, long feedbackCount, int pending) {}
+
+    /** The trainer's state of a user, or null while the trainer cannot answer (rebuilding: 503). */
+    public TrainerState trainerState(String userId) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(LocalStack.TRAINER.url("/api/v1/users/" + userId + "/state"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return null;
         }
-        throw new IllegalStateException("user " + userId + " still at adapter version " + version + " after " + timeout);
+        JsonNode state = parse(response.body());
+        return new TrainerState(state.get("version").asLong(), state.get("feedbackCount").asLong(), state.get("pending").asInt());
+    }
+
+    /** Waits (at most {@code timeout}) until the trainer has had no examples pending and no lag for 3 s. */
+    public void awaitTrainerIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int idlePolls = 0;
+        while (idlePolls < 6 && System.nanoTime() < deadline) {
+            boolean idle = metric(LocalStack.TRAINER, "papa_trainer_examples_pending", "") == 0
+                    && metric(LocalStack.TRAINER, "papa_trainer_consumer_lag", "") == 0;
+            idlePolls = idle ? idlePolls + 1 : 0;
+            LocalStack.sleep(500);
+        }
     }
 
     private JsonNode post(URI uri, JsonNode body, int expectedStatus) {

@@ -10,7 +10,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
-/** A 2-D convolution (square kernel, "same" padding) with an optional LoRA branch. */
+/** A 2-D convolution (square kernel, "same" padding) with an optional LoRA adapter on its weight. */
 final class Conv extends ModelBlock {
 
     private final Shape stride;
@@ -49,16 +49,13 @@ final class Conv extends ModelBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> options) {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = value(ps, weight, x, training);
-        NDArray y = Conv2d.conv2d(x, w, value(ps, bias, x, training), stride, padding).singletonOrThrow();
-        long macsPerOutput = w.getShape().size() / w.getShape().get(0);
-        countFlops(options, 2 * y.size() * macsPerOutput);
         if (loraDown != null && adapterEnabled(options)) {
-            NDArray down = Conv2d.conv2d(x, value(ps, loraDown, x, training), null, stride, padding).singletonOrThrow();
-            NDArray up = Conv2d.conv2d(down, value(ps, loraUp, x, training), null, new Shape(1, 1), new Shape(0, 0))
-                    .singletonOrThrow();
-            y = y.add(up.mul(loraScale));
-            countFlops(options, 2 * (down.size() * macsPerOutput + y.size() * down.getShape().get(1)));
+            NDArray down = value(ps, loraDown, x, training);
+            w = loraMerged(w, value(ps, loraUp, x, training), down, loraScale, x);
+            countFlops(options, 2 * w.getShape().size() * down.getShape().get(0));
         }
+        NDArray y = Conv2d.conv2d(x, w, value(ps, bias, x, training), stride, padding).singletonOrThrow();
+        countFlops(options, 2 * y.size() * (w.getShape().size() / w.getShape().get(0)));
         return new NDList(y);
     }
 }

@@ -10,7 +10,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
-/** A fully connected layer on (B, in) with an optional LoRA branch. */
+/** A fully connected layer on (B, in) with an optional LoRA adapter on its weight. */
 final class Dense extends ModelBlock {
 
     private final float loraScale;
@@ -40,12 +40,13 @@ final class Dense extends ModelBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> options) {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = value(ps, weight, x, training);
+        if (loraDown != null && adapterEnabled(options)) {
+            NDArray down = value(ps, loraDown, x, training);
+            w = loraMerged(w, value(ps, loraUp, x, training), down, loraScale, x);
+            countFlops(options, 2 * w.getShape().size() * down.getShape().get(0));
+        }
         NDArray y = Linear.linear(x, w, value(ps, bias, x, training)).singletonOrThrow();
         countFlops(options, 2 * y.size() * w.getShape().get(1));
-        if (loraDown != null && adapterEnabled(options)) {
-            NDArray down = Linear.linear(x, value(ps, loraDown, x, training)).singletonOrThrow();
-            y = y.add(Linear.linear(down, value(ps, loraUp, x, training)).singletonOrThrow().mul(loraScale));
-        }
         return new NDList(y);
     }
 }

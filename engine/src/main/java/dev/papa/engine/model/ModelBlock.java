@@ -54,6 +54,24 @@ abstract class ModelBlock extends AbstractBlock {
         return block.forward(ps, new NDList(x), training, options).singletonOrThrow();
     }
 
+    /**
+     * The weight a LoRA layer applies: W + scale · Up·Down, with Up (out, r, …) and Down (r, …)
+     * flattened to matrices and the product shaped like W. Merging before the layer's op keeps
+     * the convolution kernels on W's own shapes: oneDNN's vectorized backward for the rank-r
+     * convolutions returned NaN gradients on the build machines (README, "Numerical faults").
+     * Every result is attached to the input's manager: an op on a parameter array allocates in
+     * the model's manager and would outlive the forward pass.
+     */
+    static NDArray loraMerged(NDArray w, NDArray up, NDArray down, float scale, NDArray input) {
+        NDManager scope = input.getManager();
+        long rank = down.getShape().get(0);
+        NDArray upMatrix = up.reshape(up.getShape().get(0), rank);
+        upMatrix.attach(scope);
+        NDArray downMatrix = down.reshape(rank, -1);
+        downMatrix.attach(scope);
+        return upMatrix.matMul(downMatrix).mul(scale).reshape(w.getShape()).add(w);
+    }
+
     static NDArray silu(NDArray x) {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }

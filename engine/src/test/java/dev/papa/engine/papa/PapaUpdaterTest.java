@@ -29,6 +29,26 @@ class PapaUpdaterTest {
         assertTrue(afterDislike > before, "disliked: " + before + " -> " + afterDislike);
     }
 
+    /**
+     * Every step of a run of likes and dislikes is applied. It fails where oneDNN's AVX kernels
+     * return NaN gradients (README, "Numerical faults"): the build sets ONEDNN_MAX_CPU_ISA=SSE41.
+     */
+    @Test
+    void aRunOfUpdatesHasNoNonFiniteStep() {
+        SplittableRandom random = new SplittableRandom(5);
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater updater = new PapaUpdater(model, schedule, PapaSettings.loraDefaults().withSampledTimesteps(4))) {
+            int rejected = 0;
+            for (int i = 0; i < 60; i++) {
+                byte[] pixels = new byte[digit.pixels().length];
+                random.nextBytes(pixels);
+                rejected += updater.update(List.of(new FeedbackExample(pixels, i % 3 == 0 ? -1f : 1f)), random).rejected();
+            }
+            assertEquals(0, rejected, "steps rejected as non-finite (ONEDNN_MAX_CPU_ISA="
+                    + System.getenv("ONEDNN_MAX_CPU_ISA") + ")");
+        }
+    }
+
     @Test
     void epapaTrainsOnTimestepsFromKOnlyAndCostsProportionally() {
         try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
