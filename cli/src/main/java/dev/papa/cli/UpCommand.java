@@ -29,6 +29,7 @@ final class UpCommand implements Callable<Integer> {
             System.out.printf("  %-9s %s  (health %s, API %s)%n", service.name(), service.url("/"), service.url("/q/health"),
                     service.url("/q/openapi"));
         }
+        System.out.println("  web page  " + LocalStack.SAMPLER.url("/") + "  (personalize the model in a browser)");
         System.out.println("  logs      " + running.logDir());
         stopped.await();
         return 0;

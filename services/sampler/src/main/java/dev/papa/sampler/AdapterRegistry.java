@@ -57,6 +57,8 @@ public class AdapterRegistry {
     KafkaClients kafka;
     @Inject
     MeterRegistry registry;
+    @Inject
+    AdapterEvents events;
 
     private final Map<String, ServedAdapter> served = new ConcurrentHashMap<>();
     private Map<String, Resident> resident;
@@ -104,25 +106,32 @@ public class AdapterRegistry {
 
     /**
      * Serves {@code next} (already checked) from now on, unless a version at least as new is
-     * served already. New requests see either the old or the new version, never a mix.
+     * served already. New requests see either the old or the new version, never a mix. Open
+     * adapter event streams hear of the swap after it happened (outside the lock).
      */
-    public synchronized boolean offer(ServedAdapter next, Checkpoint weights) {
-        if (!isNewer(next.userId(), next.version())) {
-            return false;
+    public boolean offer(ServedAdapter next, Checkpoint weights) {
+        synchronized (this) {
+            if (!isNewer(next.userId(), next.version())) {
+                return false;
+            }
+            synchronized (resident) {
+                resident.put(next.userId(), new Resident(next.version(), weights));
+            }
+            served.put(next.userId(), next);
         }
-        synchronized (resident) {
-            resident.put(next.userId(), new Resident(next.version(), weights));
-        }
-        served.put(next.userId(), next);
+        events.swapped(next);
         return true;
     }
 
     /** A tombstone: the user's adapters were deleted, so the user is back to the base model. */
-    public synchronized void forget(String userId) {
-        served.remove(userId);
-        synchronized (resident) {
-            resident.remove(userId);
+    public void forget(String userId) {
+        synchronized (this) {
+            served.remove(userId);
+            synchronized (resident) {
+                resident.remove(userId);
+            }
         }
+        events.swapped(current(userId));
     }
 
     /**

@@ -32,7 +32,7 @@ public class SamplerResource {
 
     /** What a user id may look like (also checked by the feedback service). */
     public static final String USER_ID = "[A-Za-z0-9._-]{1,64}";
-    private static final String USER_ID_MESSAGE = "must be 1 to 64 characters of A-Z a-z 0-9 . _ -";
+    static final String USER_ID_MESSAGE = "must be 1 to 64 characters of A-Z a-z 0-9 . _ -";
 
     @ConfigProperty(name = "papa.sampler.png-scale")
     int pngScale;
