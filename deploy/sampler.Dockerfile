@@ -31,12 +31,15 @@ COPY --chown=10001:0 models/mnist-base.ckpt /models/mnist-base.ckpt
 # ONEDNN_MAX_CPU_ISA=SSE41: oneDNN's AVX2/AVX-512 kernels returned NaN gradients for the LoRA
 # updates on the build machines, and at these batch sizes SSE is as fast (README, "Numerical
 # faults"); override it on hardware where `papa bench numerics` counts 0 without it.
+# MALLOC_ARENA_MAX=2: glibc's per-thread arenas kept libtorch's freed memory per request thread
+# (docs/measurements.md).
 ENV PAPA_MODEL_BASE_PATH=/models/mnist-base.ckpt \
     DJL_OFFLINE=true \
     DJL_CACHE_DIR=/tmp/djl \
     ENGINE_CACHE_DIR=/tmp/djl \
     PYTORCH_FLAVOR=cpu \
-    ONEDNN_MAX_CPU_ISA=SSE41
+    ONEDNN_MAX_CPU_ISA=SSE41 \
+    MALLOC_ARENA_MAX=2
 
 # Heap at half the container's memory: the rest is for native memory (libtorch tensors, RocksDB,
 # thread stacks, metaspace). Exit on OOM so the orchestrator restarts the container.

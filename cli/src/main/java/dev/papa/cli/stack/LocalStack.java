@@ -189,6 +189,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("PAPA_MODEL_BASE_PATH", settings.baseModel().toAbsolutePath().toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(service.port()));
         // The join's RocksDB state belongs with this broker's data (not a temp dir shared by every stack).
+        // glibc gives each thread that allocates natively an arena of its own and keeps what it
+        // frees: with libtorch called from many request threads that doubled the sampler's
+        // resident set (docs/measurements.md). Two arenas are the usual setting for JVMs.
+        env.put("MALLOC_ARENA_MAX", "2");
         env.put("KAFKA_STREAMS_STATE_DIR", settings.workDir().resolve(STREAMS_STATE).toString());
         env.putAll(settings.serviceConfig());
         // Sampler and trainer each run PyTorch; with its default of one OpenMP thread per core they

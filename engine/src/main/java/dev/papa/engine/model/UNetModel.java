@@ -69,9 +69,14 @@ public final class UNetModel implements AutoCloseable {
      * by closing that manager.
      *
      * @param withAdapter false runs the base weights only (LoRA branches skipped)
+     * @param training    true records the graph for a backward pass; false runs without autograd
      */
     public NDArray predictNoise(NDArray x, NDArray t, boolean withAdapter, boolean training) {
-        return unet.forward(store, new NDList(x, t), training, withAdapter ? null : UNet.BASE_ONLY).singletonOrThrow();
+        PairList<String, Object> options = withAdapter ? null : UNet.BASE_ONLY;
+        if (training) {
+            return unet.forward(store, new NDList(x, t), true, options).singletonOrThrow();
+        }
+        return NoGradient.run(() -> unet.forward(store, new NDList(x, t), false, options).singletonOrThrow());
     }
 
     /** FLOPs of one forward pass for one image (2 × multiply-adds of convs, linears, attention). */

@@ -20,6 +20,7 @@ import dev.papa.engine.checkpoint.Checkpoint;
 import dev.papa.engine.checkpoint.CheckpointException;
 import dev.papa.engine.checkpoint.Tensors;
 import dev.papa.engine.data.ImageSet;
+import dev.papa.engine.model.NoGradient;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -268,7 +269,7 @@ public final class OracleClassifier implements AutoCloseable {
                 NDArray slice = images.get(from + ":" + to);
                 slice.attach(scratch);
                 NDArray part = slice.toType(DataType.FLOAT32, false);
-                float[] values = forward.apply(part).toFloatArray();
+                float[] values = NoGradient.run(() -> forward.apply(part)).toFloatArray();
                 System.arraycopy(values, 0, out, from * width, values.length);
             }
         }
