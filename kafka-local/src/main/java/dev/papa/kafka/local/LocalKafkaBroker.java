@@ -32,6 +32,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -251,8 +252,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates the topics that do not exist yet through the given Admin client, and waits for the
-     * result. Returns the names of the topics this call created.
+     * Creates the topics that do not exist yet through the given Admin client, and waits until
+     * every partition of every requested topic has a leader. Returns the names of the topics this
+     * call created.
      */
     static List<String> createTopics(Admin admin, Collection<NewTopic> topics) {
         if (topics.isEmpty()) {
@@ -275,7 +277,45 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("timed out creating topic " + entry.getKey(), e);
             }
         }
+        awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         return created;
+    }
+
+    /**
+     * The controller has committed a new topic before the broker serves it: a first produce then
+     * gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer's retry of that first batch can be
+     * refused as out of sequence after its later batches went in, which loses the records.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("cannot describe topics " + topics, e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + topics, e);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("timed out describing topics " + topics, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have no leader after 30 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + topics, e);
+            }
+        }
     }
 
     /** Stops the broker (controlled shutdown) and deletes the data directory if it was temporary. */

@@ -81,7 +81,7 @@ class ExactlyOnceTest {
         };
         TrainingLoop first = new TrainingLoop(settings, trainer, new SimpleMeterRegistry(), killFifth);
         first.start();
-        assertTrue(first.awaitTermination(Duration.ofSeconds(600)), "the first trainer did not die");
+        assertTrue(first.awaitTermination(Duration.ofSeconds(180)), "the first trainer did not die: " + first.status());
         assertEquals(TrainingLoop.Status.KILLED, first.status());
 
         List<AdapterPublished> beforeRestart = committedAdapters(kafka, topics.adapters());
@@ -93,7 +93,8 @@ class ExactlyOnceTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (TrainingLoop second = new TrainingLoop(settings, trainer, registry, FaultHook.NONE)) {
             second.start();
-            TrainerTests.await("all 75 feedbacks applied", Duration.ofSeconds(600), () -> done(kafka, topics, ids));
+            TrainerTests.await("all 75 feedbacks applied", Duration.ofSeconds(180), () -> done(kafka, topics, ids),
+                    () -> TrainerTests.state(second, kafka, topics));
             TrainerTests.await("input offsets committed to the end", Duration.ofSeconds(30),
                     () -> committedOffset(kafka, settings.groupId(), topics.preferences(), 0) == ids.size());
             assertEquals(4.0, second.metrics().duplicates(),
@@ -116,8 +117,8 @@ class ExactlyOnceTest {
         List<String> ids = new ArrayList<>(produceInterleaved(kafka, topics.preferences(), USERS, 0, 12, "fb"));
         try (TrainingLoop first = new TrainingLoop(settings, trainer, new SimpleMeterRegistry(), FaultHook.NONE)) {
             first.start();
-            TrainerTests.await("six versions", Duration.ofSeconds(600),
-                    () -> committedAdapters(kafka, topics.adapters()).size() >= 6);
+            TrainerTests.await("six versions", Duration.ofSeconds(180),
+                    () -> committedAdapters(kafka, topics.adapters()).size() >= 6, () -> TrainerTests.state(first, kafka, topics));
             TrainerTests.await("six pending examples", Duration.ofSeconds(30), () -> first.pendingExamples() == 6);
         }
         // The pending examples were dropped, not committed: the offset waits at the first of them.
@@ -127,7 +128,8 @@ class ExactlyOnceTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (TrainingLoop second = new TrainingLoop(settings, trainer, registry, FaultHook.NONE)) {
             second.start();
-            TrainerTests.await("all 75 feedbacks applied", Duration.ofSeconds(600), () -> done(kafka, topics, ids));
+            TrainerTests.await("all 75 feedbacks applied", Duration.ofSeconds(180), () -> done(kafka, topics, ids),
+                    () -> TrainerTests.state(second, kafka, topics));
             TrainerTests.await("state endpoint view", Duration.ofSeconds(10),
                     () -> second.user("ada").map(v -> v.version() == 5).orElse(false));
             UserView ada = second.user("ada").orElseThrow();

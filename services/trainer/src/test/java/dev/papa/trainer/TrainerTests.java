@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -143,16 +146,23 @@ final class TrainerTests {
     static List<String> produceInterleaved(LocalKafkaBroker kafka, String topic, List<String> users, int from,
                                            int perUser, String prefix) {
         List<String> ids = new ArrayList<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
             for (int i = from; i < from + perUser; i++) {
                 for (int u = 0; u < users.size(); u++) {
                     String id = prefix + "-" + users.get(u) + "-" + i;
                     PreferenceExample e = example(users.get(u), id, (i + u) % 3 == 0 ? -1f : 1f, i * 31L + u);
-                    producer.send(new ProducerRecord<>(topic, users.get(u), PapaSerdes.PREFERENCE_EXAMPLE.serialize(topic, e)));
+                    sent.add(producer.send(new ProducerRecord<>(topic, users.get(u),
+                            PapaSerdes.PREFERENCE_EXAMPLE.serialize(topic, e))));
                     ids.add(id);
                 }
             }
             producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get(); // a lost example would leave the test waiting for it
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("could not produce the examples to " + topic, e);
         }
         return ids;
     }
@@ -224,12 +234,28 @@ final class TrainerTests {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        await(what, timeout, condition, () -> "");
+    }
+
+    /** Like {@link #await(String, Duration, BooleanSupplier)}; a timeout also reports {@code state}. */
+    static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + state.get());
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Where a loop and its topics stand, for a timeout's message. */
+    static String state(TrainingLoop loop, LocalKafkaBroker kafka, Topics topics) {
+        return "; trainer " + loop.status() + " (last error: " + loop.lastError() + ", pending " + loop.pendingExamples()
+                + ", lag " + loop.consumerLag() + ", partitions " + loop.assignedPartitions() + "); committed versions "
+                + committedAdapters(kafka, topics.adapters()).size() + " of "
+                + readAll(kafka, topics.adapters(), "read_uncommitted").size() + " adapter records; dead letters "
+                + readAll(kafka, topics.deadLetter(), "read_committed").size() + "; group offset "
+                + committedOffset(kafka, loop.settings().groupId(), topics.preferences(), 0);
     }
 }
