@@ -46,8 +46,8 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--images-per-round", description = "Images shown per round (default: ${DEFAULT-VALUE}).")
     int imagesPerRound = 10;
 
-    @Option(names = "--algorithm", description = "papa or epapa (default: ${DEFAULT-VALUE}).")
-    String algorithm = "papa";
+    @Option(names = "--algorithm", description = "papa or epapa (default: ${DEFAULT-VALUE}; docs/alignment.md says why).")
+    String algorithm = "epapa";
 
     @Option(names = "--epapa-k", description = "EPAPA's k: train on t >= k, base model below (default: ${DEFAULT-VALUE}).")
     int epapaK = 400;
@@ -64,7 +64,7 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--lora-rank", description = "LoRA rank (default: ${DEFAULT-VALUE}).")
     int loraRank = 4;
 
-    @Option(names = "--lr", description = "Learning rate (default: 2e-3 for LoRA, 1e-5 for full).")
+    @Option(names = "--lr", description = "Learning rate (default: 3e-3 for LoRA, 1e-5 for full).")
     Double learningRate;
 
     @Option(names = "--feedback", description = "binary (+1/-1), positive (1/0) or graded (default: ${DEFAULT-VALUE}).")

@@ -25,7 +25,7 @@ public record PapaSettings(int epapaK, Estimator estimator, int sampledTimesteps
 
     /** PAPA with LoRA: the reference's loss weights, the sampled estimator and a LoRA-sized step. */
     public static PapaSettings loraDefaults() {
-        return new PapaSettings(0, Estimator.SAMPLED, 32, 2e-3, 0.1, 0.009, 1.0, 100);
+        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 1.0, 100);
     }
 
     public PapaSettings withEpapaK(int k) {

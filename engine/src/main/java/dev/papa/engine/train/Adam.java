@@ -78,14 +78,12 @@ public final class Adam implements AutoCloseable {
                 scratch.tempAttachAll(parameters.get(i).getArray(), firstMoments.get(i), secondMoments.get(i));
             }
             List<NDArray> gradients = new ArrayList<>();
-            double squaredNorm = 0;
             for (Parameter p : parameters) {
                 NDArray g = p.getArray().getGradient();
                 g.attach(scratch);
                 gradients.add(g);
-                squaredNorm += g.square().sum().getFloat();
             }
-            double norm = Math.sqrt(squaredNorm);
+            double norm = norm(gradients);
             if (!Double.isFinite(norm)) {
                 return new StepResult(norm, false, "gradient is not finite");
             }
@@ -117,6 +115,27 @@ public final class Adam implements AutoCloseable {
             steps = t;
             return new StepResult(norm, true, null);
         }
+    }
+
+    /** The global L2 norm of the accumulated gradients: NaN or infinite if any of them is not finite. */
+    public double gradientNorm() {
+        try (NDManager scratch = manager.newSubManager()) {
+            List<NDArray> gradients = new ArrayList<>();
+            for (Parameter p : parameters) {
+                NDArray g = p.getArray().getGradient();
+                g.attach(scratch);
+                gradients.add(g);
+            }
+            return norm(gradients);
+        }
+    }
+
+    private static double norm(List<NDArray> arrays) {
+        double squared = 0;
+        for (NDArray a : arrays) {
+            squared += a.square().sum().getFloat();
+        }
+        return Math.sqrt(squared);
     }
 
     /** Drops accumulated gradients without updating (e.g. after a rejected loss). */

@@ -28,7 +28,7 @@ class OnlineAlignmentTest {
         NoiseSchedule schedule = NoiseSchedule.reference();
         Checkpoint base = TinyModels.randomBase(31);
         try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
-             PapaUpdater updater = new PapaUpdater(model, schedule, PapaSettings.loraDefaults().withLearningRate(5e-4))) {
+             PapaUpdater updater = new PapaUpdater(model, schedule, PapaSettings.loraDefaults())) {
             OnlineAlignment alignment = new OnlineAlignment(model, updater, new DdimSampler(schedule, 5, 0),
                     new OnlineAlignment.Settings(6, 10, 100, 100, 3));
             double threshold = medianBrightness(alignment);

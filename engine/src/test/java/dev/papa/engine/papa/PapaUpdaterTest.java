@@ -29,6 +29,20 @@ class PapaUpdaterTest {
         assertTrue(afterDislike > before, "disliked: " + before + " -> " + afterDislike);
     }
 
+    @Test
+    void aRoundIsOneOptimizerStepOverAllItsExamples() {
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater updater = new PapaUpdater(model, schedule, PapaSettings.loraDefaults().withSampledTimesteps(4))) {
+            List<FeedbackExample> round = List.of(digit, new FeedbackExample(digit.pixels(), -1f), digit);
+            PapaUpdater.Result result = updater.update(round, new SplittableRandom(2));
+            assertEquals(3, result.appliedCount());
+            assertEquals(12, result.timestepEvaluations(), "4 timesteps for each of the 3 examples");
+            assertEquals("1", updater.optimizerState().properties().get("adam.steps"));
+            updater.update(round, new SplittableRandom(3));
+            assertEquals("2", updater.optimizerState().properties().get("adam.steps"));
+        }
+    }
+
     /**
      * Every step of a run of likes and dislikes is applied. It fails where oneDNN's AVX kernels
      * return NaN gradients (README, "Numerical faults"): the build sets ONEDNN_MAX_CPU_ISA=SSE41.
@@ -42,7 +56,8 @@ class PapaUpdaterTest {
             for (int i = 0; i < 60; i++) {
                 byte[] pixels = new byte[digit.pixels().length];
                 random.nextBytes(pixels);
-                rejected += updater.update(List.of(new FeedbackExample(pixels, i % 3 == 0 ? -1f : 1f)), random).rejected();
+                rejected += updater.update(List.of(new FeedbackExample(pixels, i % 3 == 0 ? -1f : 1f)), random)
+                        .rejectedCount();
             }
             assertEquals(0, rejected, "steps rejected as non-finite (ONEDNN_MAX_CPU_ISA="
                     + System.getenv("ONEDNN_MAX_CPU_ISA") + ")");
@@ -58,7 +73,7 @@ class PapaUpdaterTest {
             assertEquals(19, epapa.timestepsPerImage());
             PapaUpdater.Result result = epapa.update(List.of(digit), new SplittableRandom(1));
             assertEquals(19, result.timestepEvaluations());
-            assertEquals(1, result.applied());
+            assertEquals(1, result.appliedCount());
         }
         TimestepPlan plan = TimestepPlan.stratified(schedule, 400, 19, new SplittableRandom(3));
         for (int t : plan.timesteps()) {
@@ -100,7 +115,7 @@ class PapaUpdaterTest {
              PapaUpdater updater = new PapaUpdater(model, schedule, exact)) {
             PapaUpdater.Result result = updater.update(List.of(digit), new SplittableRandom(1));
             assertEquals(100, result.timestepEvaluations());
-            assertEquals(1, result.applied());
+            assertEquals(1, result.appliedCount());
             assertTrue(Double.isFinite(result.loss()));
         }
     }

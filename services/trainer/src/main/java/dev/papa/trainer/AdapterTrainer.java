@@ -23,9 +23,9 @@ import org.jboss.logging.Logger;
  * one {@link PapaUpdater}, shared by all users. A round loads the user's adapter and optimizer
  * state (or version 0 for a new user), runs one PAPA/EPAPA update, and exports both again.
  *
- * <p>Each example is one Adam step; the updater is called per example so the trainer knows which
- * steps were rejected (non-finite loss or update), not only how many. The noise of a round is
- * seeded by (user, version): a round redone after a crash computes the same adapter.
+ * <p>A round is one Adam step over all its examples; the updater reports which examples it left
+ * out (non-finite loss or update). The noise of a round is seeded by (user, version): a round
+ * redone after a crash computes the same adapter.
  *
  * <p>Thread-safe by serialization: the model holds one adapter at a time.
  */
@@ -124,26 +124,9 @@ public final class AdapterTrainer implements AutoCloseable {
                                     List<FeedbackExample> examples) {
         String resetReason = load(userId, adapter, optimizerState);
         SplittableRandom random = new SplittableRandom(seed(userId, version));
-        boolean[] applied = new boolean[examples.size()];
-        double loss = 0;
-        double preference = 0;
-        double anchor = 0;
-        long millis = 0;
-        int n = 0;
-        for (int i = 0; i < examples.size(); i++) {
-            PapaUpdater.Result r = updater.update(List.of(examples.get(i)), random);
-            millis += r.millis();
-            applied[i] = r.applied() == 1;
-            if (applied[i]) {
-                loss += r.loss();
-                preference += r.preferenceLoss();
-                anchor += r.anchorLoss();
-                n++;
-            }
-        }
-        int d = Math.max(n, 1);
-        return new Round(model.exportAdapter().toBytes(), updater.optimizerState().toBytes(), applied,
-                loss / d, preference / d, anchor / d, millis, resetReason);
+        PapaUpdater.Result r = updater.update(examples, random);
+        return new Round(model.exportAdapter().toBytes(), updater.optimizerState().toBytes(), r.applied(),
+                r.loss(), r.preferenceLoss(), r.anchorLoss(), r.millis(), resetReason);
     }
 
     private String load(String userId, byte[] adapter, byte[] optimizerState) {
