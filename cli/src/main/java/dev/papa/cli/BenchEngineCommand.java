@@ -69,9 +69,14 @@ final class BenchEngineCommand implements Callable<Integer> {
             System.out.println("|---|---|---|---|");
             double exact = secondsPerUpdate(personal, schedule, PapaSettings.loraDefaults().withEstimator(Estimator.EXACT));
             double sampled = secondsPerUpdate(personal, schedule, PapaSettings.loraDefaults());
+            PapaSettings epapa = PapaSettings.loraDefaults().withEpapaK(400);
+            double sampledEpapa = secondsPerUpdate(personal, schedule, epapa);
             System.out.printf("| exact (reference) | %d | %.3f | 1.0x |%n", schedule.steps(), exact);
             System.out.printf("| sampled (stratified) | %d | %.3f | %.1fx faster |%n",
                     PapaSettings.loraDefaults().sampledTimesteps(), sampled, exact / sampled);
+            System.out.printf("| sampled, EPAPA k = 400 | %d | %.3f | %.1fx faster (%.0f%% of PAPA sampled) |%n",
+                    timestepsPerImage(personal, schedule, epapa), sampledEpapa, exact / sampledEpapa,
+                    100 * sampledEpapa / sampled);
         }
         return 0;
     }
@@ -101,6 +106,12 @@ final class BenchEngineCommand implements Callable<Integer> {
             return result.millis() / 1000.0 / updates;
         } finally {
             model.resetAdapter();
+        }
+    }
+
+    private static int timestepsPerImage(PersonalizedModel model, NoiseSchedule schedule, PapaSettings settings) {
+        try (PapaUpdater updater = new PapaUpdater(model, schedule, settings)) {
+            return updater.timestepsPerImage();
         }
     }
 
