@@ -48,12 +48,7 @@ final class Conv extends ModelBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> options) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray w = value(ps, weight, x, training);
-        if (loraDown != null && adapterEnabled(options)) {
-            NDArray down = value(ps, loraDown, x, training);
-            w = loraMerged(w, value(ps, loraUp, x, training), down, loraScale, x);
-            countFlops(options, 2 * w.getShape().size() * down.getShape().get(0));
-        }
+        NDArray w = adaptedWeight(ps, weight, loraDown, loraUp, loraScale, x, training, options);
         NDArray y = Conv2d.conv2d(x, w, value(ps, bias, x, training), stride, padding).singletonOrThrow();
         countFlops(options, 2 * y.size() * (w.getShape().size() / w.getShape().get(0)));
         return new NDList(y);

@@ -72,6 +72,22 @@ abstract class ModelBlock extends AbstractBlock {
         return upMatrix.matMul(downMatrix).mul(scale).reshape(w.getShape()).add(w);
     }
 
+    /**
+     * A LoRA layer's weight for this forward pass: the base weight, with the adapter merged in
+     * unless the layer has none or the caller runs the base model. Counts the merge's FLOPs.
+     */
+    static NDArray adaptedWeight(ParameterStore ps, Parameter weight, Parameter loraDown, Parameter loraUp, float scale,
+                          NDArray x, boolean training, PairList<String, Object> options) {
+        NDArray w = value(ps, weight, x, training);
+        if (loraDown == null || !adapterEnabled(options)) {
+            return w;
+        }
+        NDArray down = value(ps, loraDown, x, training);
+        NDArray merged = loraMerged(w, value(ps, loraUp, x, training), down, scale, x);
+        countFlops(options, 2 * merged.getShape().size() * down.getShape().get(0));
+        return merged;
+    }
+
     static NDArray silu(NDArray x) {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }
