@@ -75,7 +75,7 @@ final class BenchEngineCommand implements Callable<Integer> {
             System.out.printf("| sampled (stratified) | %d | %.3f | %.1fx faster |%n",
                     PapaSettings.loraDefaults().sampledTimesteps(), sampled, exact / sampled);
             System.out.printf("| sampled, EPAPA k = 400 | %d | %.3f | %.1fx faster (%.0f%% of PAPA sampled) |%n",
-                    timestepsPerImage(personal, schedule, epapa), sampledEpapa, exact / sampledEpapa,
+                    epapa.timestepsPerImage(schedule.steps()), sampledEpapa, exact / sampledEpapa,
                     100 * sampledEpapa / sampled);
         }
         return 0;
@@ -106,12 +106,6 @@ final class BenchEngineCommand implements Callable<Integer> {
             return result.millis() / 1000.0 / updates;
         } finally {
             model.resetAdapter();
-        }
-    }
-
-    private static int timestepsPerImage(PersonalizedModel model, NoiseSchedule schedule, PapaSettings settings) {
-        try (PapaUpdater updater = new PapaUpdater(model, schedule, settings)) {
-            return updater.timestepsPerImage();
         }
     }
 

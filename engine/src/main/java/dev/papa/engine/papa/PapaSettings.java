@@ -44,6 +44,16 @@ public record PapaSettings(int epapaK, Estimator estimator, int sampledTimesteps
         return new PapaSettings(epapaK, estimator, n, learningRate, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
     }
 
+    /**
+     * Timesteps one image is trained on, out of a schedule of {@code steps}: the cost unit of an
+     * update (one forward+backward each).
+     */
+    public int timestepsPerImage(int steps) {
+        int range = steps - epapaK;
+        return estimator == Estimator.EXACT ? range
+                : Math.max(1, (int) Math.round((double) sampledTimesteps * range / steps));
+    }
+
     public boolean isEpapa() {
         return epapaK > 0;
     }

@@ -76,9 +76,7 @@ public final class PapaUpdater implements AutoCloseable {
 
     /** Timesteps one image is trained on: the cost unit of an update (one forward+backward each). */
     public int timestepsPerImage() {
-        int range = schedule.steps() - settings.epapaK();
-        return settings.estimator() == Estimator.EXACT ? range
-                : Math.max(1, (int) Math.round((double) settings.sampledTimesteps() * range / schedule.steps()));
+        return settings.timestepsPerImage(schedule.steps());
     }
 
     /**

@@ -77,12 +77,7 @@ public final class Adam implements AutoCloseable {
             for (int i = 0; i < parameters.size(); i++) {
                 scratch.tempAttachAll(parameters.get(i).getArray(), firstMoments.get(i), secondMoments.get(i));
             }
-            List<NDArray> gradients = new ArrayList<>();
-            for (Parameter p : parameters) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(scratch);
-                gradients.add(g);
-            }
+            List<NDArray> gradients = gradients(scratch);
             double norm = norm(gradients);
             if (!Double.isFinite(norm)) {
                 return new StepResult(norm, false, "gradient is not finite");
@@ -120,14 +115,19 @@ public final class Adam implements AutoCloseable {
     /** The global L2 norm of the accumulated gradients: NaN or infinite if any of them is not finite. */
     public double gradientNorm() {
         try (NDManager scratch = manager.newSubManager()) {
-            List<NDArray> gradients = new ArrayList<>();
-            for (Parameter p : parameters) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(scratch);
-                gradients.add(g);
-            }
-            return norm(gradients);
+            return norm(gradients(scratch));
         }
+    }
+
+    /** The parameters' gradients, as views owned by {@code scratch} (closing it leaves the buffers). */
+    private List<NDArray> gradients(NDManager scratch) {
+        List<NDArray> gradients = new ArrayList<>();
+        for (Parameter p : parameters) {
+            NDArray g = p.getArray().getGradient();
+            g.attach(scratch);
+            gradients.add(g);
+        }
+        return gradients;
     }
 
     private static double norm(List<NDArray> arrays) {

@@ -288,33 +288,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     private static void awaitLeaders(Admin admin, List<String> topics) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (ready) {
-                    return;
+        try {
+            while (!haveLeaders(admin, topics)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + topics + " have no leader after 30 s");
                 }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot describe topics " + topics, e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for topics " + topics, e);
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("timed out describing topics " + topics, e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics " + topics + " have no leader after 30 s");
-            }
-            try {
                 Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for topics " + topics, e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for topics " + topics, e);
+        }
+    }
+
+    private static boolean haveLeaders(Admin admin, List<String> topics) throws InterruptedException {
+        try {
+            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // not in the broker's metadata yet
+            }
+            throw new IllegalStateException("cannot describe topics " + topics, e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("timed out describing topics " + topics, e);
         }
     }
 

@@ -97,20 +97,11 @@ public final class AdapterTrainer implements AutoCloseable {
      *
      * @param adapter        the new adapter as checkpoint bytes
      * @param optimizerState the optimizer's state after the round, as checkpoint bytes
-     * @param applied        per example: whether its step was applied (false: rejected as non-finite)
+     * @param update         the engine's report: which examples were applied, losses, time
      * @param resetReason    why the round started from version 0 weights although the user had
      *                       an adapter (it could not be loaded), or null
      */
-    public record Round(byte[] adapter, byte[] optimizerState, boolean[] applied, double loss, double preferenceLoss,
-                        double anchorLoss, long millis, String resetReason) {
-
-        public int appliedCount() {
-            int n = 0;
-            for (boolean a : applied) {
-                n += a ? 1 : 0;
-            }
-            return n;
-        }
+    public record Round(byte[] adapter, byte[] optimizerState, PapaUpdater.Result update, String resetReason) {
     }
 
     /**
@@ -124,9 +115,8 @@ public final class AdapterTrainer implements AutoCloseable {
                                     List<FeedbackExample> examples) {
         String resetReason = load(userId, adapter, optimizerState);
         SplittableRandom random = new SplittableRandom(seed(userId, version));
-        PapaUpdater.Result r = updater.update(examples, random);
-        return new Round(model.exportAdapter().toBytes(), updater.optimizerState().toBytes(), r.applied(),
-                r.loss(), r.preferenceLoss(), r.anchorLoss(), r.millis(), resetReason);
+        PapaUpdater.Result update = updater.update(examples, random);
+        return new Round(model.exportAdapter().toBytes(), updater.optimizerState().toBytes(), update, resetReason);
     }
 
     private String load(String userId, byte[] adapter, byte[] optimizerState) {

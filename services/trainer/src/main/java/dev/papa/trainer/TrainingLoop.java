@@ -480,7 +480,7 @@ public final class TrainingLoop implements AutoCloseable {
             long t0 = System.nanoTime();
             AdapterTrainer.Round result = trainer.train(user.userId, version, user.adapter, user.optimizerState, examples);
             heartbeatNanos = System.nanoTime();
-            int applied = result.appliedCount();
+            int applied = result.update().appliedCount();
             metrics.update(Duration.ofNanos(System.nanoTime() - t0), applied, round.size() - applied);
             faultHook.afterUpdate(user.userId, version);
 
@@ -489,7 +489,7 @@ public final class TrainingLoop implements AutoCloseable {
             int liked = 0;
             for (int i = 0; i < round.size(); i++) {
                 PreferenceExample e = round.get(i).example();
-                if (result.applied()[i]) {
+                if (result.update().applied()[i]) {
                     appliedIds.add(e.getFeedbackId());
                     liked += e.getValue() > 0 ? 1 : 0;
                 } else {
@@ -524,10 +524,10 @@ public final class TrainingLoop implements AutoCloseable {
                                 .setOffset(highWater)
                                 .build()))
                         .setMetrics(UpdateMetrics.newBuilder()
-                                .setLoss((float) result.loss())
-                                .setPreferenceLoss((float) result.preferenceLoss())
-                                .setModelLoss((float) result.anchorLoss())
-                                .setUpdateMillis(result.millis())
+                                .setLoss((float) result.update().loss())
+                                .setPreferenceLoss((float) result.update().preferenceLoss())
+                                .setModelLoss((float) result.update().anchorLoss())
+                                .setUpdateMillis(result.update().millis())
                                 .setLikedShare((float) liked / applied)
                                 .build())
                         .build();
@@ -544,11 +544,11 @@ public final class TrainingLoop implements AutoCloseable {
                 user.adapter = result.adapter();
                 user.optimizerState = result.optimizerState();
                 user.publishedAt = record.getPublishedAt();
-                user.lastLoss = result.loss();
+                user.lastLoss = result.update().loss();
                 user.rememberApplied(appliedIds);
                 metrics.published(applied);
                 LOG.infof("user %s: version %d committed (%d feedbacks, loss %.5f, update %d ms)", user.userId, version,
-                        applied, result.loss(), result.millis());
+                        applied, result.update().loss(), result.update().millis());
             }
             views.put(user.userId, user.view());
         }

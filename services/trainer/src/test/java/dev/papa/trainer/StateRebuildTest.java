@@ -88,7 +88,7 @@ class StateRebuildTest {
             AdapterTrainer.Round again = replay.train("eve", 3, bytes(v2.getAdapter()), bytes(v2.getOptimizerState()), round);
             List<String> appliedAgain = new java.util.ArrayList<>();
             for (int i = 0; i < round.size(); i++) {
-                if (again.applied()[i]) {
+                if (again.update().applied()[i]) {
                     appliedAgain.add(roundExamples.get(i).getFeedbackId());
                 }
             }
