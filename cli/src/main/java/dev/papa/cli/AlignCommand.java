@@ -67,6 +67,9 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Learning rate (default: 3e-3 for LoRA, 1e-5 for full).")
     Double learningRate;
 
+    @Option(names = "--saturation", description = "beta of the saturating preference term, 0 = the paper's unbounded term (default: ${DEFAULT-VALUE}).")
+    double saturation = PapaSettings.loraDefaults().saturation();
+
     @Option(names = "--feedback", description = "binary (+1/-1), positive (1/0) or graded (default: ${DEFAULT-VALUE}).")
     String feedback = "binary";
 
@@ -107,6 +110,7 @@ final class AlignCommand implements Callable<Integer> {
         Options.inRange("--eval-samples", evalSamples, 10, 100_000);
         Options.inRange("--label-noise", labelNoise, 0, 0.5);
         Options.inRange("--lora-rank", loraRank, 1, 256);
+        Options.inRange("--saturation", saturation, 0, 1e6);
         SimulatedUser.validate(preferred, 10);
         NoiseSchedule schedule = NoiseSchedule.reference();
         AdapterKind kind = Options.choice("--adapter", adapter, AdapterKind.class);
@@ -158,6 +162,7 @@ final class AlignCommand implements Callable<Integer> {
         PapaSettings s = PapaSettings.loraDefaults()
                 .withEstimator(Options.choice("--estimator", estimator, Estimator.class))
                 .withSampledTimesteps(timesteps)
+                .withSaturation(saturation)
                 .withLearningRate(learningRate != null ? learningRate : kind == AdapterKind.FULL ? 1e-5 : PapaSettings.loraDefaults().learningRate());
         return switch (algorithm) {
             case "papa" -> s;

@@ -10,38 +10,50 @@ package dev.papa.engine.papa;
  * @param learningRate       Adam's step size [1e-5 for full fine-tuning]
  * @param preferenceWeight   c_pref [0.1]
  * @param anchorWeight       c_model, the QPDE term's weight [0.009]
+ * @param saturation         β: the preference term saturates once the adapted model's weighted
+ *                           denoising error on an image has moved about 1/β from the base's, in
+ *                           the direction the feedback asks (see {@link PapaUpdater}); 0 = the
+ *                           paper's unbounded term [0]
  * @param maxGradientNorm    clip the gradient's global norm to this (0 = off)
  * @param exactChunk         timesteps per forward pass when evaluating the exact sum
  */
 public record PapaSettings(int epapaK, Estimator estimator, int sampledTimesteps, double learningRate,
-                           double preferenceWeight, double anchorWeight, double maxGradientNorm, int exactChunk) {
+                           double preferenceWeight, double anchorWeight, double saturation, double maxGradientNorm,
+                           int exactChunk) {
 
     public PapaSettings {
         if (epapaK < 0 || sampledTimesteps < 1 || !(learningRate > 0) || !(preferenceWeight >= 0)
-                || !(anchorWeight >= 0) || !(maxGradientNorm >= 0) || exactChunk < 1) {
+                || !(anchorWeight >= 0) || !(saturation >= 0) || !(maxGradientNorm >= 0) || exactChunk < 1) {
             throw new IllegalArgumentException("invalid PAPA settings: " + this);
         }
     }
 
-    /** PAPA with LoRA: the reference's loss weights, the sampled estimator and a LoRA-sized step. */
+    /**
+     * PAPA with LoRA: the reference's loss weights, the sampled estimator, a LoRA-sized step and
+     * the preference term saturating at β = 50 (docs/alignment.md: without it, runs collapse).
+     */
     public static PapaSettings loraDefaults() {
-        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 1.0, 100);
+        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 50, 1.0, 100);
     }
 
     public PapaSettings withEpapaK(int k) {
-        return new PapaSettings(k, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
+        return new PapaSettings(k, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withEstimator(Estimator e) {
-        return new PapaSettings(epapaK, e, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, e, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withLearningRate(double lr) {
-        return new PapaSettings(epapaK, estimator, sampledTimesteps, lr, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, lr, preferenceWeight, anchorWeight, saturation, maxGradientNorm, exactChunk);
+    }
+
+    public PapaSettings withSaturation(double beta) {
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, beta, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withSampledTimesteps(int n) {
-        return new PapaSettings(epapaK, estimator, n, learningRate, preferenceWeight, anchorWeight, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, n, learningRate, preferenceWeight, anchorWeight, saturation, maxGradientNorm, exactChunk);
     }
 
     /**

@@ -21,6 +21,9 @@ import java.util.SplittableRandom;
  * L(x0, y) = c_pref · y · Σ_{t∈S} w_t · ‖ε − ε_θ(x_t, t)‖²
  *          + c_model · 1[y &gt; 0] · mean_{t∈S} ‖ε_θ(x_t, t) − ε_base(x_t, t)‖²
  * </pre>
+ * or, with {@link PapaSettings#saturation()} β &gt; 0 (the default), the first term saturating
+ * in the gap D between the adapted and the base model's weighted errors (see
+ * {@link #saturatedValue}); β = 0 is the paper's loss exactly.
  * with ‖·‖² the mean over pixels, S = [k, T) (k = 0 for PAPA) summed exactly or estimated by
  * {@link TimestepPlan#stratified}, and the QPDE term over the same timesteps and noise as the
  * first (the reference used only its loop's last timestep).
@@ -53,7 +56,9 @@ public final class PapaUpdater implements AutoCloseable {
     }
 
     /**
-     * What an update did. Losses are means over the applied examples.
+     * What an update did. Losses are means over the applied examples; a saturated preference
+     * term is measured against the base model, so it is 0 at version 0 and negative as the
+     * adapter moves the way the feedback asks.
      *
      * @param applied per example: whether it is in the step (false: its loss was not finite, or
      *                the whole step was rejected because the new weights were not)
@@ -129,46 +134,109 @@ public final class PapaUpdater implements AutoCloseable {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Backpropagates L(x0, y) chunk by chunk; returns its two terms' values. */
+    /**
+     * Backpropagates L(x0, y) chunk by chunk; returns its two terms' values. The saturated
+     * term's weight depends on the whole timestep sum, so a plan longer than one chunk measures
+     * the error gap in a pass without gradients first, on the same noise.
+     */
     private double[] accumulateGradients(FeedbackExample example, TimestepPlan plan, SplittableRandom random) {
-        Shape imageShape = model.imageShape();
         double y = example.value();
+        boolean saturating = settings.saturation() > 0;
+        boolean oneChunk = plan.size() <= settings.exactChunk();
         double preferenceTotal = 0;
         double anchorTotal = 0;
-        for (int from = 0; from < plan.size(); from += settings.exactChunk()) {
-            TimestepPlan chunk = plan.slice(from, Math.min(plan.size(), from + settings.exactChunk()));
-            int b = chunk.size();
-            try (NDManager scope = NDManager.newBaseManager()) {
-                NDArray x0 = scope.create(example.modelRange(), new Shape(1).addAll(imageShape)).repeat(0, b);
-                NDArray noise = Noise.normal(scope, x0.getShape(), random);
-                NDArray xt = schedule.addNoise(x0, chunk.timesteps(), noise);
-                NDArray timesteps = timestepArray(scope, chunk);
-                NDArray baseNoise = y > 0 ? model.predictNoise(xt, timesteps, false, false).stopGradient() : null;
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray predicted = model.predictNoise(xt, timesteps, true, true);
-                    NDArray errors = meanSquaredPerRow(predicted, noise);
-                    NDArray preferenceTerm = errors.mul(scope.create(toFloats(chunk.preferenceWeights()))).sum()
-                            .mul((float) (settings.preferenceWeight() * y));
-                    NDArray total = preferenceTerm;
-                    double anchorValue = 0;
-                    if (baseNoise != null) {
-                        NDArray drift = meanSquaredPerRow(predicted, baseNoise);
-                        NDArray anchorTerm = drift.mul(scope.create(toFloats(chunk.anchorWeights()))).sum()
-                                .mul((float) settings.anchorWeight());
-                        total = total.add(anchorTerm);
-                        anchorValue = anchorTerm.getFloat();
+        try (NDManager scope = NDManager.newBaseManager()) {
+            NDArray noise = Noise.normal(scope, new Shape(plan.size()).addAll(model.imageShape()), random);
+            double gap = saturating && !oneChunk ? errorGap(example, plan, noise) : Double.NaN;
+            double gate = saturating && !oneChunk ? gate(y, gap) : 1;
+            for (int from = 0; from < plan.size(); from += settings.exactChunk()) {
+                int to = Math.min(plan.size(), from + settings.exactChunk());
+                TimestepPlan chunk = plan.slice(from, to);
+                try (NDManager chunkScope = scope.newSubManager()) {
+                    NDArray chunkNoise = noise.get(from + ":" + to);
+                    NDArray xt = noisedImages(chunkScope, example, chunk, chunkNoise);
+                    NDArray timesteps = timestepArray(chunkScope, chunk);
+                    NDArray weights = chunkScope.create(toFloats(chunk.preferenceWeights()));
+                    NDArray baseNoise = y > 0 || saturating ? model.predictNoise(xt, timesteps, false, false).stopGradient() : null;
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray predicted = model.predictNoise(xt, timesteps, true, true);
+                        NDArray weightedErrors = meanSquaredPerRow(predicted, chunkNoise).mul(weights).sum();
+                        if (saturating && oneChunk) {
+                            gap = weightedErrors.getFloat() - meanSquaredPerRow(baseNoise, chunkNoise).mul(weights).sum().getFloat();
+                            gate = gate(y, gap);
+                        }
+                        // the gradient of the saturated term is c_pref · y · gate · ∇ Σ w_t ‖ε − ε_θ‖²
+                        NDArray preferenceTerm = weightedErrors.mul((float) (settings.preferenceWeight() * y * gate));
+                        NDArray total = preferenceTerm;
+                        double anchorValue = 0;
+                        if (y > 0) {
+                            NDArray drift = meanSquaredPerRow(predicted, baseNoise);
+                            NDArray anchorTerm = drift.mul(chunkScope.create(toFloats(chunk.anchorWeights()))).sum()
+                                    .mul((float) settings.anchorWeight());
+                            total = total.add(anchorTerm);
+                            anchorValue = anchorTerm.getFloat();
+                        }
+                        double preferenceValue = preferenceTerm.getFloat();
+                        if (!Double.isFinite(preferenceValue + anchorValue + gate)) {
+                            return new double[] {Double.NaN, Double.NaN};
+                        }
+                        collector.backward(total);
+                        preferenceTotal += preferenceValue;
+                        anchorTotal += anchorValue;
                     }
-                    double preferenceValue = preferenceTerm.getFloat();
-                    if (!Double.isFinite(preferenceValue + anchorValue)) {
-                        return new double[] {Double.NaN, Double.NaN};
-                    }
-                    collector.backward(total);
-                    preferenceTotal += preferenceValue;
-                    anchorTotal += anchorValue;
                 }
+            }
+            if (saturating) {
+                preferenceTotal = saturatedValue(y, gap);
             }
         }
         return new double[] {preferenceTotal, anchorTotal};
+    }
+
+    /**
+     * D = Σ_t w_t (‖ε − ε_θ(x_t, t)‖² − ‖ε − ε_base(x_t, t)‖²) over the plan, without gradients:
+     * how much worse than the base the adapted model denoises the image.
+     */
+    private double errorGap(FeedbackExample example, TimestepPlan plan, NDArray noise) {
+        double gap = 0;
+        for (int from = 0; from < plan.size(); from += settings.exactChunk()) {
+            int to = Math.min(plan.size(), from + settings.exactChunk());
+            TimestepPlan chunk = plan.slice(from, to);
+            try (NDManager chunkScope = noise.getManager().newSubManager()) {
+                NDArray chunkNoise = noise.get(from + ":" + to);
+                NDArray xt = noisedImages(chunkScope, example, chunk, chunkNoise);
+                NDArray timesteps = timestepArray(chunkScope, chunk);
+                NDArray weights = chunkScope.create(toFloats(chunk.preferenceWeights()));
+                NDArray adapted = meanSquaredPerRow(model.predictNoise(xt, timesteps, true, false), chunkNoise);
+                NDArray base = meanSquaredPerRow(model.predictNoise(xt, timesteps, false, false), chunkNoise);
+                gap += adapted.sub(base).mul(weights).sum().getFloat();
+            }
+        }
+        return gap;
+    }
+
+    /**
+     * The saturated preference term c_pref · |y| · (2/β) · (softplus(sign(y) · β · D) − ln 2),
+     * zero at the base model, ≈ c_pref · y · D while |βD| is small (the paper's term up to a
+     * constant), and flat once the image is |D| ≫ 1/β past the base in the direction y asks.
+     * This bounds what a dislike can do the way NPO bounds unlikelihood training: without it a
+     * run of disliked rounds drives the model ever further from anything it drew (docs/alignment.md).
+     */
+    private double saturatedValue(double y, double gap) {
+        double beta = settings.saturation();
+        double z = Math.signum(y) * beta * gap;
+        double softplus = Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+        return settings.preferenceWeight() * Math.abs(y) * 2 / beta * (softplus - Math.log(2));
+    }
+
+    /** d saturatedValue / d (c_pref · y · D): 2σ(sign(y) · β · D), 1 at the base. */
+    private double gate(double y, double gap) {
+        return 2 / (1 + Math.exp(-Math.signum(y) * settings.saturation() * gap));
+    }
+
+    private NDArray noisedImages(NDManager manager, FeedbackExample example, TimestepPlan chunk, NDArray chunkNoise) {
+        NDArray x0 = manager.create(example.modelRange(), new Shape(1).addAll(model.imageShape())).repeat(0, chunk.size());
+        return schedule.addNoise(x0, chunk.timesteps(), chunkNoise);
     }
 
     /**

@@ -19,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pixel above the median of the base model's samples) — PAPA needs no classifier, so any
  * preference on images shows whether the loop moves the model the user's way. A random tiny
  * model is no diffusion model, so gradient ascent on disliked images (binary feedback) moves
- * it in no meaningful direction; this test uses positive-only feedback (1 liked, 0 otherwise).
+ * it in no meaningful direction; this test uses positive-only feedback (1 liked, 0 otherwise),
+ * and the paper's unbounded term: the saturation scale β = 50 is set for the MNIST model's
+ * errors, and on this random model it stops the push after a few rounds.
  */
 class OnlineAlignmentTest {
 
@@ -28,7 +30,7 @@ class OnlineAlignmentTest {
         NoiseSchedule schedule = NoiseSchedule.reference();
         Checkpoint base = TinyModels.randomBase(31);
         try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
-             PapaUpdater updater = new PapaUpdater(model, schedule, PapaSettings.loraDefaults())) {
+             PapaUpdater updater = new PapaUpdater(model, schedule, PapaSettings.loraDefaults().withSaturation(0))) {
             OnlineAlignment alignment = new OnlineAlignment(model, updater, new DdimSampler(schedule, 5, 0),
                     new OnlineAlignment.Settings(6, 10, 100, 100, 3));
             double threshold = medianBrightness(alignment);

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PapaUpdaterTest {
 
+    private static final double SATURATION_TEST_BETA = 200;
+
     private final NoiseSchedule schedule = NoiseSchedule.reference();
     private final Checkpoint base = TinyModels.randomBase(21);
     private final FeedbackExample digit = new FeedbackExample(stripe(), 1f);
@@ -27,6 +29,32 @@ class PapaUpdaterTest {
         double afterDislike = errorAfter(Collections.nCopies(3, new FeedbackExample(digit.pixels(), -1f)));
         assertTrue(afterLike < before, "liked: " + before + " -> " + afterLike);
         assertTrue(afterDislike > before, "disliked: " + before + " -> " + afterDislike);
+    }
+
+    /** At version 0 the adapted model is the base (D = 0), where the saturated term's gradient is the paper's. */
+    @Test
+    void theSaturatedTermStartsAsThePapersTerm() {
+        List<FeedbackExample> round = List.of(digit, new FeedbackExample(blank(), -1f), new FeedbackExample(blank(), -0.5f));
+        PapaSettings paper = PapaSettings.loraDefaults().withSaturation(0).withLearningRate(5e-3);
+        double unbounded = errorAfterRounds(paper, round, 1);
+        double saturated = errorAfterRounds(paper.withSaturation(50), round, 1);
+        assertEquals(unbounded, saturated, 1e-6 * unbounded);
+    }
+
+    /**
+     * The paper's dislike term raises an image's error without limit; the saturated one stops
+     * once the adapted model is about 1/β worse on it than the base.
+     */
+    @Test
+    void saturationBoundsWhatRepeatedDislikesDo() {
+        List<FeedbackExample> dislike = List.of(new FeedbackExample(digit.pixels(), -1f));
+        PapaSettings paper = PapaSettings.loraDefaults().withSaturation(0).withLearningRate(5e-3);
+        double before = errorAfterRounds(paper, List.of(), 0);
+        double unbounded = errorAfterRounds(paper, dislike, 12) - before;
+        double saturated = errorAfterRounds(paper.withSaturation(SATURATION_TEST_BETA), dislike, 12) - before;
+        System.out.printf("error rise after 12 dislikes: unbounded %.5f, saturated %.5f (before %.5f)%n", unbounded, saturated, before);
+        assertTrue(saturated > 0, "a dislike still raises the error: " + saturated);
+        assertTrue(saturated < unbounded / 2, "saturated rise " + saturated + " vs unbounded " + unbounded);
     }
 
     @Test
@@ -137,6 +165,22 @@ class PapaUpdaterTest {
             return updater.denoisingError(digit, TimestepPlan.stratified(schedule, 0, 64, new SplittableRandom(6)),
                     new SplittableRandom(7));
         }
+    }
+
+    private double errorAfterRounds(PapaSettings settings, List<FeedbackExample> round, int rounds) {
+        SplittableRandom random = new SplittableRandom(5);
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater updater = new PapaUpdater(model, schedule, settings.withSampledTimesteps(8))) {
+            for (int r = 0; r < rounds; r++) {
+                updater.update(round, random.split());
+            }
+            return updater.denoisingError(digit, TimestepPlan.stratified(schedule, 0, 64, new SplittableRandom(6)),
+                    new SplittableRandom(7));
+        }
+    }
+
+    private static byte[] blank() {
+        return new byte[28 * 28];
     }
 
     private static double f(int t) {

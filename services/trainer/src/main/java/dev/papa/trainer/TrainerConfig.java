@@ -50,6 +50,9 @@ public interface TrainerConfig {
     /** Adam's learning rate; default PapaSettings.loraDefaults(). */
     Optional<Double> learningRate();
 
+    /** β of the saturating preference term (0 = the paper's unbounded term); default PapaSettings.loraDefaults(). */
+    Optional<Double> saturation();
+
     @WithDefault("500ms")
     Duration pollTimeout();
 

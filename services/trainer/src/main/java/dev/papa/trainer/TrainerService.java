@@ -93,6 +93,9 @@ public class TrainerService {
         if (config.learningRate().isPresent()) {
             papa = papa.withLearningRate(config.learningRate().get());
         }
+        if (config.saturation().isPresent()) {
+            papa = papa.withSaturation(config.saturation().get());
+        }
         if (config.algorithm() == Algorithm.EPAPA && config.epapaK() <= 0) {
             throw new IllegalArgumentException("papa.trainer.algorithm=EPAPA needs papa.trainer.epapa-k > 0");
         }
