@@ -245,9 +245,8 @@ public final class PapaUpdater implements AutoCloseable {
      */
     public double denoisingError(FeedbackExample example, TimestepPlan plan, SplittableRandom random) {
         try (NDManager scope = NDManager.newBaseManager()) {
-            NDArray x0 = scope.create(example.modelRange(), new Shape(1).addAll(model.imageShape())).repeat(0, plan.size());
-            NDArray noise = Noise.normal(scope, x0.getShape(), random);
-            NDArray xt = schedule.addNoise(x0, plan.timesteps(), noise);
+            NDArray noise = Noise.normal(scope, new Shape(plan.size()).addAll(model.imageShape()), random);
+            NDArray xt = noisedImages(scope, example, plan, noise);
             NDArray predicted = model.predictNoise(xt, timestepArray(scope, plan), true, false);
             NDArray errors = meanSquaredPerRow(predicted, noise);
             return errors.mul(scope.create(toFloats(plan.preferenceWeights()))).sum().getFloat();
