@@ -70,6 +70,9 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--saturation", description = "beta of the saturating preference term, 0 = the paper's unbounded term (default: ${DEFAULT-VALUE}).")
     double saturation = PapaSettings.loraDefaults().saturation();
 
+    @Option(names = "--replay", description = "Remembered liked images added to each round's update, 0 = fresh feedback only as in the paper (default: ${DEFAULT-VALUE}).")
+    int replay = PapaSettings.loraDefaults().replayedLikes();
+
     @Option(names = "--feedback", description = "binary (+1/-1), positive (1/0) or graded (default: ${DEFAULT-VALUE}).")
     String feedback = "binary";
 
@@ -111,6 +114,7 @@ final class AlignCommand implements Callable<Integer> {
         Options.inRange("--label-noise", labelNoise, 0, 0.5);
         Options.inRange("--lora-rank", loraRank, 1, 256);
         Options.inRange("--saturation", saturation, 0, 1e6);
+        Options.inRange("--replay", replay, 0, 1_000);
         SimulatedUser.validate(preferred, 10);
         NoiseSchedule schedule = NoiseSchedule.reference();
         AdapterKind kind = Options.choice("--adapter", adapter, AdapterKind.class);
@@ -138,10 +142,11 @@ final class AlignCommand implements Callable<Integer> {
             SimulatedUser user = new SimulatedUser(oracle, preferred, mode, labelNoise, seed);
             FrechetReference reference = FrechetReference.of(oracle, data.heldOut(), user.preferredClasses());
             System.out.printf("%s on %s: preferred %s, %s feedback, %s adapter (%,d trainable parameters), %s estimator,"
-                            + " %d timesteps/image, lr %.0e; Frechet reference: %d held-out images%n",
+                            + " %d timesteps/image, lr %.0e, saturation %s, %d liked images replayed per round;"
+                            + " Frechet reference: %d held-out images%n",
                     settings.isEpapa() ? "EPAPA k=" + settings.epapaK() : "PAPA", dataset, user.preferredClasses(),
                     feedback, kind, model.trainableParameterCount(), settings.estimator(), updater.timestepsPerImage(),
-                    settings.learningRate(), reference.imageCount());
+                    settings.learningRate(), settings.saturation(), settings.replayedLikes(), reference.imageCount());
             List<byte[][]> grids = new ArrayList<>();
             OnlineAlignment.Evaluation evaluation = images -> {
                 grids.add(PngImages.toPixels(images));
@@ -163,6 +168,7 @@ final class AlignCommand implements Callable<Integer> {
                 .withEstimator(Options.choice("--estimator", estimator, Estimator.class))
                 .withSampledTimesteps(timesteps)
                 .withSaturation(saturation)
+                .withReplayedLikes(replay)
                 .withLearningRate(learningRate != null ? learningRate : kind == AdapterKind.FULL ? 1e-5 : PapaSettings.loraDefaults().learningRate());
         return switch (algorithm) {
             case "papa" -> s;

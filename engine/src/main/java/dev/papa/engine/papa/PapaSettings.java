@@ -14,46 +14,53 @@ package dev.papa.engine.papa;
  *                           denoising error on an image has moved about 1/β from the base's, in
  *                           the direction the feedback asks (see {@link PapaUpdater}); 0 = the
  *                           paper's unbounded term [0]
+ * @param replayedLikes      images from the user's {@link LikedMemory} added to each round's step,
+ *                           with the reaction they got [0: fresh feedback only]
  * @param maxGradientNorm    clip the gradient's global norm to this (0 = off)
  * @param exactChunk         timesteps per forward pass when evaluating the exact sum
  */
 public record PapaSettings(int epapaK, Estimator estimator, int sampledTimesteps, double learningRate,
-                           double preferenceWeight, double anchorWeight, double saturation, double maxGradientNorm,
+                           double preferenceWeight, double anchorWeight, double saturation, int replayedLikes, double maxGradientNorm,
                            int exactChunk) {
 
     public PapaSettings {
         if (epapaK < 0 || sampledTimesteps < 1 || !(learningRate > 0) || !(preferenceWeight >= 0)
-                || !(anchorWeight >= 0) || !(saturation >= 0) || !(maxGradientNorm >= 0) || exactChunk < 1) {
+                || !(anchorWeight >= 0) || !(saturation >= 0) || replayedLikes < 0 || !(maxGradientNorm >= 0) || exactChunk < 1) {
             throw new IllegalArgumentException("invalid PAPA settings: " + this);
         }
     }
 
     /**
-     * PAPA with LoRA: the reference's loss weights, the sampled estimator, a LoRA-sized step and
-     * the preference term saturating at β = 50 (docs/alignment.md: without it, runs collapse).
+     * PAPA with LoRA: the reference's loss weights, the sampled estimator, a LoRA-sized step, the
+     * preference term saturating at β = 50 and 10 liked images replayed per round
+     * (docs/alignment.md: without the last two, runs collapse).
      */
     public static PapaSettings loraDefaults() {
-        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 50, 1.0, 100);
+        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 50, 10, 1.0, 100);
     }
 
     public PapaSettings withEpapaK(int k) {
-        return new PapaSettings(k, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, maxGradientNorm, exactChunk);
+        return new PapaSettings(k, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withEstimator(Estimator e) {
-        return new PapaSettings(epapaK, e, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, e, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withLearningRate(double lr) {
-        return new PapaSettings(epapaK, estimator, sampledTimesteps, lr, preferenceWeight, anchorWeight, saturation, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, lr, preferenceWeight, anchorWeight, saturation, replayedLikes, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withSaturation(double beta) {
-        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, beta, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, beta, replayedLikes, maxGradientNorm, exactChunk);
+    }
+
+    public PapaSettings withReplayedLikes(int n) {
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, n, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withSampledTimesteps(int n) {
-        return new PapaSettings(epapaK, estimator, n, learningRate, preferenceWeight, anchorWeight, saturation, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, n, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, maxGradientNorm, exactChunk);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.papa.engine.diffusion.Noise;
 import dev.papa.engine.diffusion.NoiseSchedule;
 import dev.papa.engine.train.Adam;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,6 +45,7 @@ public final class PapaUpdater implements AutoCloseable {
     private final NoiseSchedule schedule;
     private final PapaSettings settings;
     private final Adam adam;
+    private final LikedMemory memory = new LikedMemory();
 
     public PapaUpdater(PersonalizedModel model, NoiseSchedule schedule, PapaSettings settings) {
         if (settings.epapaK() >= schedule.steps()) {
@@ -60,8 +62,9 @@ public final class PapaUpdater implements AutoCloseable {
      * term is measured against the base model, so it is 0 at version 0 and negative as the
      * adapter moves the way the feedback asks.
      *
-     * @param applied per example: whether it is in the step (false: its loss was not finite, or
-     *                the whole step was rejected because the new weights were not)
+     * @param applied per fresh example: whether it is in the step (false: its loss was not finite,
+     *                or the whole step was rejected because the new weights were not)
+     * @param loss    means over every applied example, replayed ones included
      */
     public record Result(boolean[] applied, double loss, double preferenceLoss, double anchorLoss,
                          long timestepEvaluations, long millis) {
@@ -85,13 +88,17 @@ public final class PapaUpdater implements AutoCloseable {
     }
 
     /**
-     * Applies one round of feedback as one Adam step. An example whose loss or gradient is not
+     * Applies one round of feedback as one Adam step, together with
+     * {@link PapaSettings#replayedLikes()} images drawn from the user's {@link LikedMemory}; the
+     * round's applied liked images then join the memory. An example whose loss or gradient is not
      * finite spoils the round's summed gradient, so the round is accumulated again; such faults
      * come and go on this hardware (README, "Numerical faults"), so an example is left out only
      * after {@value #ATTEMPTS_PER_EXAMPLE} failed attempts.
      */
-    public Result update(List<FeedbackExample> examples, SplittableRandom random) {
+    public Result update(List<FeedbackExample> fresh, SplittableRandom random) {
         long start = System.nanoTime();
+        List<FeedbackExample> examples = new ArrayList<>(fresh);
+        examples.addAll(memory.draw(settings.replayedLikes(), random));
         boolean[] applied = new boolean[examples.size()];
         Arrays.fill(applied, true);
         int[] failures = new int[examples.size()];
@@ -130,7 +137,9 @@ public final class PapaUpdater implements AutoCloseable {
             }
         }
         int n = Math.max(1, countTrue(applied));
-        return new Result(applied, (preference + anchor) / n, preference / n, anchor / n, evaluations,
+        boolean[] freshApplied = Arrays.copyOf(applied, fresh.size());
+        memory.remember(fresh, freshApplied);
+        return new Result(freshApplied, (preference + anchor) / n, preference / n, anchor / n, evaluations,
                 (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -282,18 +291,33 @@ public final class PapaUpdater implements AutoCloseable {
         return out;
     }
 
-    /** The optimizer's state, to publish with the adapter so a restarted trainer resumes exactly. */
+    /**
+     * Everything the next update depends on besides the weights: the optimizer's moments and the
+     * liked-image memory, to publish with the adapter so a restarted trainer resumes exactly.
+     */
     public Checkpoint optimizerState() {
-        return adam.state();
+        Checkpoint state = adam.state();
+        memory.writeTo(state.tensors());
+        return state;
     }
 
+    /**
+     * @throws IllegalArgumentException if the state does not fit this model; the updater is then
+     *                                  in no defined state: {@link #resetOptimizer()} it
+     */
     public void restoreOptimizerState(Checkpoint state) {
         adam.restore(state);
+        memory.readFrom(state.tensors(), pixelsPerImage());
     }
 
-    /** Fresh optimizer moments, for a user starting from version 0. */
+    /** Fresh optimizer moments and an empty memory, for a user starting from version 0. */
     public void resetOptimizer() {
         adam.reset();
+        memory.clear();
+    }
+
+    private int pixelsPerImage() {
+        return Math.toIntExact(model.imageShape().size());
     }
 
     @Override

@@ -57,6 +57,38 @@ class PapaUpdaterTest {
         assertTrue(saturated < unbounded / 2, "saturated rise " + saturated + " vs unbounded " + unbounded);
     }
 
+    /**
+     * A round of dislikes still pulls towards what the user liked before. (On the paper's
+     * unbounded term: this random model's errors are so large that the saturated term of a liked
+     * image is already flat after one step.)
+     */
+    @Test
+    void likedImagesAreReplayedInLaterRounds() {
+        List<FeedbackExample> like = List.of(digit);
+        List<FeedbackExample> dislike = List.of(new FeedbackExample(blank(), -1f));
+        PapaSettings settings = PapaSettings.loraDefaults().withSaturation(0).withLearningRate(5e-3).withSampledTimesteps(8);
+        double withReplay = errorAfterTwoRounds(settings, like, dislike);
+        double freshOnly = errorAfterTwoRounds(settings.withReplayedLikes(0), like, dislike);
+        assertTrue(withReplay < freshOnly, "liked image's error: replayed " + withReplay + ", fresh only " + freshOnly);
+    }
+
+    @Test
+    void theLikedMemoryTravelsWithTheOptimizerState() {
+        PapaSettings settings = PapaSettings.loraDefaults().withSampledTimesteps(4).withReplayedLikes(3);
+        List<FeedbackExample> dislike = List.of(new FeedbackExample(blank(), -1f));
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater first = new PapaUpdater(model, schedule, settings);
+             PapaUpdater second = new PapaUpdater(model, schedule, settings)) {
+            assertEquals(4, first.update(List.of(digit), new SplittableRandom(1)).timestepEvaluations(), "nothing to replay yet");
+            second.restoreOptimizerState(Checkpoint.fromBytes(first.optimizerState().toBytes()));
+            PapaUpdater.Result replayed = second.update(dislike, new SplittableRandom(2));
+            assertEquals(16, replayed.timestepEvaluations(), "the disliked image and 3 replayed likes");
+            assertEquals(1, replayed.applied().length, "applied reports the fresh examples only");
+            second.resetOptimizer();
+            assertEquals(4, second.update(dislike, new SplittableRandom(3)).timestepEvaluations(), "reset forgets");
+        }
+    }
+
     @Test
     void aRoundIsOneOptimizerStepOverAllItsExamples() {
         try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
@@ -174,6 +206,16 @@ class PapaUpdaterTest {
             for (int r = 0; r < rounds; r++) {
                 updater.update(round, random.split());
             }
+            return updater.denoisingError(digit, TimestepPlan.stratified(schedule, 0, 64, new SplittableRandom(6)),
+                    new SplittableRandom(7));
+        }
+    }
+
+    private double errorAfterTwoRounds(PapaSettings settings, List<FeedbackExample> first, List<FeedbackExample> second) {
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater updater = new PapaUpdater(model, schedule, settings)) {
+            updater.update(first, new SplittableRandom(5));
+            updater.update(second, new SplittableRandom(6));
             return updater.denoisingError(digit, TimestepPlan.stratified(schedule, 0, 64, new SplittableRandom(6)),
                     new SplittableRandom(7));
         }

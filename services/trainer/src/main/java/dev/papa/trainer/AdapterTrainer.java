@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * The engine side of the trainer: one LoRA {@link PersonalizedModel} on the frozen base model and
  * one {@link PapaUpdater}, shared by all users. A round loads the user's adapter and optimizer
- * state (or version 0 for a new user), runs one PAPA/EPAPA update, and exports both again.
+ * state (Adam's moments and the user's liked-image memory; version 0 for a new user), runs one
+ * PAPA/EPAPA update, and exports both again.
  *
  * <p>A round is one Adam step over all its examples; the updater reports which examples it left
  * out (non-finite loss or update). The noise of a round is seeded by (user, version): a round
@@ -48,6 +49,8 @@ public final class AdapterTrainer implements AutoCloseable {
                 .setLearningRate((float) settings.learningRate())
                 .setCPref((float) settings.preferenceWeight())
                 .setCModel((float) settings.anchorWeight())
+                .setSaturation((float) settings.saturation())
+                .setReplayedLikes(settings.replayedLikes())
                 .build();
     }
 

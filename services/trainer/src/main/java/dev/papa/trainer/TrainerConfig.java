@@ -53,6 +53,9 @@ public interface TrainerConfig {
     /** β of the saturating preference term (0 = the paper's unbounded term); default PapaSettings.loraDefaults(). */
     Optional<Double> saturation();
 
+    /** Remembered liked images added to each round's update (0 = fresh feedback only); default PapaSettings.loraDefaults(). */
+    Optional<Integer> replay();
+
     @WithDefault("500ms")
     Duration pollTimeout();
 

@@ -96,6 +96,9 @@ public class TrainerService {
         if (config.saturation().isPresent()) {
             papa = papa.withSaturation(config.saturation().get());
         }
+        if (config.replay().isPresent()) {
+            papa = papa.withReplayedLikes(config.replay().get());
+        }
         if (config.algorithm() == Algorithm.EPAPA && config.epapaK() <= 0) {
             throw new IllegalArgumentException("papa.trainer.algorithm=EPAPA needs papa.trainer.epapa-k > 0");
         }
