@@ -100,7 +100,8 @@ final class BenchEngineCommand implements Callable<Integer> {
         ImageSet digits = Datasets.mnist().heldOut();
         FeedbackExample example = new FeedbackExample(digits.slice(0, 1).pixels(), 1f);
         model.resetAdapter();
-        try (PapaUpdater updater = new PapaUpdater(model, schedule, settings)) {
+        // per feedback image: no replayed likes riding along (the warm-up's like would join)
+        try (PapaUpdater updater = new PapaUpdater(model, schedule, settings.withReplayedLikes(0))) {
             updater.update(List.of(example), new SplittableRandom(0)); // warm-up
             PapaUpdater.Result result = updater.update(Collections.nCopies(updates, example), new SplittableRandom(1));
             return result.millis() / 1000.0 / updates;
