@@ -34,12 +34,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * sampler serves each new version (the next round's images carry it) and that the served adapter
  * changes what the sampler draws (the same request gives other images than at version 0). It
  * measures the user's preference ratio on the same evaluation requests at version 0 and at the
- * last version and prints both with a one-sided two-proportion z; the rise is asserted only with
- * {@code -Dpapa.e2e.require-rise=true}: with the paper's unbounded preference term two runs rose
- * 0.388 to 0.769 and 0.756, but a third climbed to 0.9-1.0 of liked images by round 8 and then
- * collapsed to 0.000; the saturating term (the trainer's default now) rose to 0.775, yet a
- * {@code papa align} run on it still collapsed (docs/alignment.md), so a hard assertion could
- * fail CI at random.
+ * last version and prints both with a one-sided two-proportion z, and asserts the rise
+ * ({@code -Dpapa.e2e.require-rise=false} only prints it). With the paper's unbounded preference
+ * term one of three runs collapsed to 0.000 after reaching 0.9-1.0 liked, so the assertion was
+ * opt-in until the trainer's defaults (a saturating term, liked images replayed) stopped
+ * collapsing in {@code papa align} runs (docs/alignment.md).
  *
  * <p>Needs the shipped base model, models/mnist-base.ckpt (another checkpoint with
  * {@code -Dpapa.e2e.base-model=PATH}).
@@ -59,7 +58,7 @@ class PersonalizationEndToEndTest {
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(3);
     /** Both evaluations make the same requests: only the adapter differs. */
     private static final long EVALUATION_SEED = 1_000_000;
-    private static final boolean REQUIRE_RISE = Boolean.getBoolean("papa.e2e.require-rise");
+    private static final boolean REQUIRE_RISE = Boolean.parseBoolean(System.getProperty("papa.e2e.require-rise", "true"));
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES) // a hung stack must not hold CI until its own limit
