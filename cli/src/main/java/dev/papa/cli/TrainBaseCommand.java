@@ -33,6 +33,9 @@ final class TrainBaseCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate = BaseModelTrainer.Settings.defaults().learningRate();
 
+    @Option(names = "--decay-from", description = "Step from which the rate anneals along a half cosine to zero at --steps (default: no annealing).")
+    Integer decayFrom;
+
     @Option(names = "--model", description = "Model size: mnist or tiny (default: ${DEFAULT-VALUE}).")
     String model = "mnist";
 
@@ -44,9 +47,11 @@ final class TrainBaseCommand implements Callable<Integer> {
         Options.positive("--steps", steps);
         Options.positive("--batch-size", batchSize);
         Options.positive("--lr", learningRate);
+        int annealFrom = decayFrom == null ? steps : decayFrom;
+        Options.inRange("--decay-from", annealFrom, 0, steps);
         BaseModelTrainer.Settings defaults = BaseModelTrainer.Settings.defaults();
         BaseModelTrainer.Settings settings = new BaseModelTrainer.Settings(steps, batchSize, learningRate,
-                defaults.warmupSteps(), defaults.emaDecay(), defaults.checkpointEvery(), seed);
+                defaults.warmupSteps(), annealFrom, defaults.emaDecay(), defaults.checkpointEvery(), seed);
         try (UNetModel unet = new UNetModel(Options.unetConfig(model), LoraSpec.NONE);
              ProgressBar bar = Progress.bar("train-base", steps)) {
             System.out.printf("UNet %s: %,d parameters%n", model, unet.parameterCount(unet.baseParameters()));

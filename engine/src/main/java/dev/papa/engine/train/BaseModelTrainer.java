@@ -28,11 +28,26 @@ import java.util.function.Consumer;
  */
 public final class BaseModelTrainer {
 
-    /** Training settings; the defaults are the shipped base model's. */
-    public record Settings(int steps, int batchSize, double learningRate, int warmupSteps, double emaDecay,
-                           int checkpointEvery, long seed) {
+    /**
+     * Training settings; the defaults are the first stage of the shipped base model's.
+     *
+     * @param decayFrom the step from which the rate falls along a half cosine to zero at
+     *                  {@code steps} (annealing the end of a run); {@code steps} or more = constant
+     */
+    public record Settings(int steps, int batchSize, double learningRate, int warmupSteps, int decayFrom,
+                           double emaDecay, int checkpointEvery, long seed) {
         public static Settings defaults() {
-            return new Settings(8000, 64, 4e-4, 200, 0.999, 250, 1);
+            return new Settings(8000, 64, 4e-4, 200, 8000, 0.999, 250, 1);
+        }
+
+        /** Linear warm-up, then constant, then (from {@code decayFrom}) a half cosine to zero. */
+        public double learningRateAt(long step) {
+            double warm = learningRate * Math.min(1.0, (step + 1.0) / warmupSteps);
+            if (step < decayFrom) {
+                return warm;
+            }
+            double progress = (double) (step - decayFrom) / Math.max(1, steps - decayFrom);
+            return warm * 0.5 * (1 + Math.cos(Math.PI * Math.min(1.0, progress)));
         }
     }
 
@@ -76,7 +91,7 @@ public final class BaseModelTrainer {
             SplittableRandom random = new SplittableRandom(settings.seed() * 1_000_003L + start);
             Engine.getInstance().setRandomSeed((int) (settings.seed() + start));
             for (long step = start; step < settings.steps(); step++) {
-                adam.setLearningRate(settings.learningRate() * Math.min(1.0, (step + 1.0) / settings.warmupSteps()));
+                adam.setLearningRate(settings.learningRateAt(step));
                 double loss = trainStep(model, data, random);
                 Adam.StepResult result = adam.step();
                 if (!result.applied()) {
@@ -127,6 +142,7 @@ public final class BaseModelTrainer {
         p.put("train.steps", Long.toString(steps));
         p.put("train.batchSize", Integer.toString(settings.batchSize()));
         p.put("train.learningRate", Double.toString(settings.learningRate()));
+        p.put("train.decayFrom", Integer.toString(settings.decayFrom()));
         p.put("train.emaDecay", Double.toString(settings.emaDecay()));
         p.put("train.seed", Long.toString(settings.seed()));
         p.put("schedule.steps", Integer.toString(schedule.steps()));
