@@ -32,11 +32,11 @@ public record PapaSettings(int epapaK, Estimator estimator, int sampledTimesteps
 
     /**
      * PAPA with LoRA: the reference's loss weights, the sampled estimator, a LoRA-sized step, the
-     * preference term saturating at β = 50 and 10 liked images replayed per round
+     * preference term saturating at β = 25 and 10 liked images replayed per round
      * (docs/alignment.md: without the last two, runs collapse).
      */
     public static PapaSettings loraDefaults() {
-        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 50, 10, 1.0, 100);
+        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 25, 10, 1.0, 100);
     }
 
     public PapaSettings withEpapaK(int k) {

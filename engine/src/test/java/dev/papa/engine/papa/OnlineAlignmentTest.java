@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * preference on images shows whether the loop moves the model the user's way. A random tiny
  * model is no diffusion model, so gradient ascent on disliked images (binary feedback) moves
  * it in no meaningful direction; this test uses positive-only feedback (1 liked, 0 otherwise),
- * and the paper's unbounded term: the saturation scale β = 50 is set for the MNIST model's
+ * and the paper's unbounded term: the saturation scale β = 25 is set for the MNIST model's
  * errors, and on this random model it stops the push after a few rounds.
  */
 class OnlineAlignmentTest {
