@@ -65,9 +65,11 @@ public final class PapaUpdater implements AutoCloseable {
      * @param applied per fresh example: whether it is in the step (false: its loss was not finite,
      *                or the whole step was rejected because the new weights were not)
      * @param loss    means over every applied example, replayed ones included
+     * @param retries times the round's gradient was accumulated again because an example's loss
+     *                or gradient came out non-finite (each retry repeats the whole round's work)
      */
     public record Result(boolean[] applied, double loss, double preferenceLoss, double anchorLoss,
-                         long timestepEvaluations, long millis) {
+                         long timestepEvaluations, int retries, long millis) {
 
         public int appliedCount() {
             return countTrue(applied);
@@ -105,6 +107,7 @@ public final class PapaUpdater implements AutoCloseable {
         double preference = 0;
         double anchor = 0;
         long evaluations = 0;
+        int retries = 0;
         synchronized (GRADIENT_LOCK) {
             int failed;
             do {
@@ -126,6 +129,7 @@ public final class PapaUpdater implements AutoCloseable {
                         anchor += terms[1];
                     } else {
                         failed = i;
+                        retries++;
                         applied[i] = ++failures[i] < ATTEMPTS_PER_EXAMPLE;
                     }
                 }
@@ -139,7 +143,7 @@ public final class PapaUpdater implements AutoCloseable {
         int n = Math.max(1, countTrue(applied));
         boolean[] freshApplied = Arrays.copyOf(applied, fresh.size());
         memory.remember(fresh, freshApplied);
-        return new Result(freshApplied, (preference + anchor) / n, preference / n, anchor / n, evaluations,
+        return new Result(freshApplied, (preference + anchor) / n, preference / n, anchor / n, evaluations, retries,
                 (System.nanoTime() - start) / 1_000_000);
     }
 

@@ -547,8 +547,8 @@ public final class TrainingLoop implements AutoCloseable {
                 user.lastLoss = result.update().loss();
                 user.rememberApplied(appliedIds);
                 metrics.published(applied);
-                LOG.infof("user %s: version %d committed (%d feedbacks, loss %.5f, update %d ms)", user.userId, version,
-                        applied, result.update().loss(), result.update().millis());
+                LOG.infof("user %s: version %d committed (%d feedbacks, loss %.5f, update %d ms, %d non-finite retries)",
+                        user.userId, version, applied, result.update().loss(), result.update().millis(), result.update().retries());
             }
             views.put(user.userId, user.view());
         }
