@@ -24,6 +24,8 @@ import java.util.function.Supplier;
  *       (rounds) that applied at least one step</li>
  *   <li>{@code papa.trainer.updates.rejected} [papa_trainer_updates_rejected_total]: example steps
  *       the engine rejected (non-finite loss, gradient or weights)</li>
+ *   <li>{@code papa.trainer.updates.retries} [papa_trainer_updates_retries_total]: times a round's
+ *       gradient was accumulated again after a non-finite value (each repeats the round's work)</li>
  *   <li>{@code papa.trainer.update.duration} [papa_trainer_update_duration_seconds]: timer of
  *       one round's engine update</li>
  *   <li>{@code papa.trainer.adapters.published} [papa_trainer_adapters_published_total]: adapter
@@ -47,6 +49,7 @@ public final class TrainerMetrics {
     private final Counter duplicates;
     private final Counter updatesApplied;
     private final Counter updatesRejected;
+    private final Counter updateRetries;
     private final Timer updateDuration;
     private final Counter published;
     private final Counter feedbackApplied;
@@ -66,6 +69,8 @@ public final class TrainerMetrics {
                 .description("Engine updates (rounds) that applied at least one step").register(registry);
         updatesRejected = Counter.builder("papa.trainer.updates.rejected")
                 .description("Example steps rejected by the engine (non-finite loss, gradient or weights)").register(registry);
+        updateRetries = Counter.builder("papa.trainer.updates.retries")
+                .description("Rounds accumulated again after a non-finite loss or gradient").register(registry);
         updateDuration = Timer.builder("papa.trainer.update.duration")
                 .description("Wall time of one round's PAPA/EPAPA update").register(registry);
         published = Counter.builder("papa.trainer.adapters.published")
@@ -101,12 +106,13 @@ public final class TrainerMetrics {
                 .tag("reason", reason).register(registry).increment();
     }
 
-    void update(Duration duration, int appliedSteps, int rejectedSteps) {
+    void update(Duration duration, int appliedSteps, int rejectedSteps, int retries) {
         updateDuration.record(duration);
         if (appliedSteps > 0) {
             updatesApplied.increment();
         }
         updatesRejected.increment(rejectedSteps);
+        updateRetries.increment(retries);
     }
 
     void published(int feedbacks) {

@@ -91,6 +91,7 @@ class TrainerServiceTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("papa_trainer_update_duration_seconds_count"))
                 .body(containsString("papa_trainer_examples_consumed_total"))
+                .body(containsString("papa_trainer_updates_retries_total"))
                 .body(containsString("papa_trainer_consumer_lag"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/users/{userId}/state"));
     }
