@@ -31,7 +31,7 @@ final class BenchNumericsCommand implements Callable<Integer> {
     @Option(names = "--passes", description = "Forward+backward passes (default: ${DEFAULT-VALUE}).")
     int passes = 300;
 
-    @Option(names = "--model", description = "Model size: tiny or mnist (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", description = "Model size: tiny, mnist or mnist-wide (default: ${DEFAULT-VALUE}).")
     String model = "tiny";
 
     @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")

@@ -39,8 +39,9 @@ final class Options {
     static UNetConfig unetConfig(String name) {
         return switch (name) {
             case "mnist" -> UNetConfig.mnist();
+            case "mnist-wide" -> UNetConfig.mnistWide();
             case "tiny" -> UNetConfig.tiny();
-            default -> throw new IllegalArgumentException("--model must be mnist or tiny, got " + name);
+            default -> throw new IllegalArgumentException("--model must be mnist, mnist-wide or tiny, got " + name);
         };
     }
 }

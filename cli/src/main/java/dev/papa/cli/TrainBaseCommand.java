@@ -36,7 +36,7 @@ final class TrainBaseCommand implements Callable<Integer> {
     @Option(names = "--decay-from", description = "Step from which the rate anneals along a half cosine to zero at --steps (default: no annealing).")
     Integer decayFrom;
 
-    @Option(names = "--model", description = "Model size: mnist or tiny (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", description = "Model size: mnist, mnist-wide or tiny (default: ${DEFAULT-VALUE}).")
     String model = "mnist";
 
     @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")

@@ -29,6 +29,15 @@ public record UNetConfig(int imageSize, int imageChannels, int baseChannels, int
         return new UNetConfig(28, 1, 32, new int[] {1, 2, 2}, 8, 128);
     }
 
+    /**
+     * The shipped model with twice the channels at 7×7 (32 → 64 → 128), where the digit's shape
+     * is decided: 1.93M parameters (2.6×) and 335 MFLOP per image (1.6×). Being trained as the
+     * successor of the shipped model, which stops improving at ~77 % confident samples (models/README.md).
+     */
+    public static UNetConfig mnistWide() {
+        return new UNetConfig(28, 1, 32, new int[] {1, 2, 4}, 8, 128);
+    }
+
     /** A small model for tests: same structure, a fraction of the cost. */
     public static UNetConfig tiny() {
         return new UNetConfig(28, 1, 8, new int[] {1, 2, 2}, 4, 32);
