@@ -1,5 +1,6 @@
 package dev.papa.trainer;
 
+import dev.papa.engine.papa.PapaUpdater;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -106,13 +107,13 @@ public final class TrainerMetrics {
                 .tag("reason", reason).register(registry).increment();
     }
 
-    void update(Duration duration, int appliedSteps, int rejectedSteps, int retries) {
+    void update(Duration duration, PapaUpdater.Result update) {
         updateDuration.record(duration);
-        if (appliedSteps > 0) {
+        if (update.appliedCount() > 0) {
             updatesApplied.increment();
         }
-        updatesRejected.increment(rejectedSteps);
-        updateRetries.increment(retries);
+        updatesRejected.increment(update.rejectedCount());
+        updateRetries.increment(update.retries());
     }
 
     void published(int feedbacks) {

@@ -481,7 +481,7 @@ public final class TrainingLoop implements AutoCloseable {
             AdapterTrainer.Round result = trainer.train(user.userId, version, user.adapter, user.optimizerState, examples);
             heartbeatNanos = System.nanoTime();
             int applied = result.update().appliedCount();
-            metrics.update(Duration.ofNanos(System.nanoTime() - t0), applied, round.size() - applied, result.update().retries());
+            metrics.update(Duration.ofNanos(System.nanoTime() - t0), result.update());
             faultHook.afterUpdate(user.userId, version);
 
             List<String> appliedIds = new ArrayList<>(applied);
