@@ -85,6 +85,9 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--sampler-steps", description = "DDIM steps (default: ${DEFAULT-VALUE}).")
     int samplerSteps = 25;
 
+    @Option(names = "--eta", description = "DDIM eta in [0, 1]: 0 deterministic, 1 DDPM-like noise (default: ${DEFAULT-VALUE}).")
+    double eta = 0;
+
     @Option(names = "--eval-samples", description = "Fresh samples scored per round (default: ${DEFAULT-VALUE}).")
     int evalSamples = 200;
 
@@ -111,6 +114,7 @@ final class AlignCommand implements Callable<Integer> {
         Options.inRange("--rounds", rounds, 1, 10_000);
         Options.inRange("--images-per-round", imagesPerRound, 1, 1_000);
         Options.inRange("--eval-samples", evalSamples, 10, 100_000);
+        Options.inRange("--eta", eta, 0, 1);
         Options.inRange("--label-noise", labelNoise, 0, 0.5);
         Options.inRange("--lora-rank", loraRank, 1, 256);
         Options.inRange("--saturation", saturation, 0, 1e6);
@@ -126,7 +130,7 @@ final class AlignCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--feedback must be binary, positive or graded, got " + feedback);
         };
         Sampler chosen = switch (sampler) {
-            case "ddim" -> new DdimSampler(schedule, samplerSteps, 0);
+            case "ddim" -> new DdimSampler(schedule, samplerSteps, eta);
             case "ddpm" -> new DdpmSampler(schedule);
             default -> throw new IllegalArgumentException("--sampler must be ddim or ddpm, got " + sampler);
         };
