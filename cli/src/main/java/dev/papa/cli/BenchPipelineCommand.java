@@ -77,7 +77,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     new SimulatedUser(oracle, List.of(1, 4, 7, 9), FeedbackMode.BINARY));
             List<Timing> timings = timeRounds(client, user);
 
-            List<StackClient.GeneratedImage> images = client.generate(LOAD_USER, SimulatedClient.MAX_BATCH, 1, 7);
+            List<StackClient.GeneratedImage> images = client.generate(LOAD_USER, SimulatedClient.MAX_BATCH, new StackClient.Ddim(1, 0), 7);
             FeedbackLoad.Result http = FeedbackLoad.run(client, running.bootstrapServers(), LOAD_USER, images, requests, clients);
             // The load's distinct feedback ids become a few rounds of updates: let the trainer finish
             // them, so they do not share the cores with ProducerPerformance.
@@ -100,7 +100,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
             for (int round = 1; round <= rounds; round++) {
                 double updates = client.metric(LocalStack.TRAINER, "papa_trainer_update_duration_seconds_sum", "");
                 double reloads = client.metric(LocalStack.SAMPLER, "papa_adapter_reload_seconds_sum", "source=\"topic\"");
-                SimulatedClient.Round played = user.play(roundSize, ddimSteps, round);
+                // deterministic DDIM: this times the pipeline; image quality is not its question
+                SimulatedClient.Round played = user.play(roundSize, new StackClient.Ddim(ddimSteps, 0), round);
                 OptionalLong next = user.awaitNextVersion(played.version(), Duration.ofSeconds(roundTimeoutSeconds));
                 double latency = (System.nanoTime() - played.lastFeedbackNanos()) / 1e9;
                 bar.step();

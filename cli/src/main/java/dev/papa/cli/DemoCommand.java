@@ -51,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--ddim-steps", description = "DDIM steps per image (default: ${DEFAULT-VALUE}).")
     int ddimSteps = 25;
 
+    @Option(names = "--eta", description = "DDIM eta in [0, 1]; use 0 below 25 steps (default: ${DEFAULT-VALUE}).")
+    double eta = 1;
+
     @Option(names = "--oracle", description = "Oracle that plays the users (default: ${DEFAULT-VALUE}).")
     Path oraclePath = ModelPaths.ORACLE;
 
@@ -73,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         Options.inRange("--rounds", rounds, 1, 1000);
         Options.inRange("--images-per-round", imagesPerRound, 1, SimulatedClient.MAX_BATCH);
         Options.inRange("--ddim-steps", ddimSteps, 1, 1000);
+        Options.inRange("--eta", eta, 0, 1);
         Options.inRange("--round-timeout", roundTimeoutSeconds, 1, 3600);
         try (OracleClassifier oracle = OracleClassifier.load(oraclePath);
              LocalStack running = stack.startFresh(Map.of("PAPA_TRAINER_ROUND_SIZE", Integer.toString(imagesPerRound)))) {
@@ -109,7 +113,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void playRound(UserRun run, int round) {
-        SimulatedClient.Round played = run.client().play(imagesPerRound, ddimSteps, round * 1000L + run.name().hashCode());
+        SimulatedClient.Round played = run.client().play(imagesPerRound, new StackClient.Ddim(ddimSteps, eta),
+                round * 1000L + run.name().hashCode());
         run.versions().add(played.version());
         run.ratios().add(played.likedShare());
         run.images().add(played.pixels());

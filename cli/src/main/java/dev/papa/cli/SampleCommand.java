@@ -44,8 +44,8 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "DDIM steps (default: ${DEFAULT-VALUE}).")
     int steps = 50;
 
-    @Option(names = "--eta", description = "DDIM eta in [0, 1] (default: ${DEFAULT-VALUE}).")
-    double eta = 0;
+    @Option(names = "--eta", description = "DDIM eta in [0, 1]; use 0 below 25 steps (default: ${DEFAULT-VALUE}).")
+    double eta = 1;
 
     @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed = 7;

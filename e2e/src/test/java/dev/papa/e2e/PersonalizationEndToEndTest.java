@@ -51,7 +51,8 @@ class PersonalizationEndToEndTest {
     /** The paper's budget: 300 labels. */
     private static final int ROUNDS = 30;
     private static final int ROUND_SIZE = 10;
-    private static final int DDIM_STEPS = 10;
+    /** Deterministic DDIM: at 10 steps it draws cleaner digits than η = 1 (models/README.md). */
+    private static final StackClient.Ddim DDIM = new StackClient.Ddim(10, 0);
     /**
      * Images scored at version 0 and at the last version: with n = 400 per side, a rise of 0.09 from 0.41 is 2.5 standard
      * errors (160 missed a real rise of 0.41 -> 0.51 in one CI run: z = 1.68).
@@ -85,7 +86,7 @@ class PersonalizationEndToEndTest {
             StackClient client = new StackClient();
             SimulatedClient user = new SimulatedClient(client, USER, new SimulatedUser(oracle, PREFERRED, FeedbackMode.BINARY));
 
-            SimulatedClient.Round before = user.evaluate(EVALUATION_IMAGES, DDIM_STEPS, EVALUATION_SEED);
+            SimulatedClient.Round before = user.evaluate(EVALUATION_IMAGES, DDIM, EVALUATION_SEED);
             assertEquals(0, before.version(), "a new user starts on the base model");
             log("version 0: liked %.3f of %d images", before.likedShare(), EVALUATION_IMAGES);
 
@@ -94,7 +95,7 @@ class PersonalizationEndToEndTest {
             assertTrue(published.size() >= ROUNDS / 2, "at most half of the rounds may be rejected as non-finite "
                     + "(this machine's vector units, README); published " + published);
 
-            SimulatedClient.Round after = user.evaluate(EVALUATION_IMAGES, DDIM_STEPS, EVALUATION_SEED);
+            SimulatedClient.Round after = user.evaluate(EVALUATION_IMAGES, DDIM, EVALUATION_SEED);
             assertEquals(published.get(published.size() - 1), after.version(), "the sampler serves the last version");
             double z = zScore(before.likedShare(), after.likedShare(), EVALUATION_IMAGES);
             log("version %d: liked %.3f of the same %d requests' images (z = %.2f); test took %.0f s", after.version(),
@@ -115,7 +116,7 @@ class PersonalizationEndToEndTest {
         long served = 0;
         for (int round = 1; round <= ROUNDS; round++) {
             long start = System.nanoTime();
-            SimulatedClient.Round played = user.play(ROUND_SIZE, DDIM_STEPS, round);
+            SimulatedClient.Round played = user.play(ROUND_SIZE, DDIM, round);
             assertEquals(served, played.version(), "round " + round + "'s images come from the version served");
             OptionalLong next = user.awaitNextVersion(served, ROUND_TIMEOUT);
             if (next.isPresent()) {

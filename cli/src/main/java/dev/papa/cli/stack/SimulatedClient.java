@@ -57,8 +57,8 @@ public final class SimulatedClient {
      * Gets {@code count} images, reacts to each and returns the round. A BINARY user likes or
      * dislikes; the other modes send their value as a score (POSITIVE_ONLY: 1 liked, 0 not).
      */
-    public Round play(int count, int ddimSteps, long seed) {
-        List<StackClient.GeneratedImage> images = client.generate(userId, count, ddimSteps, seed);
+    public Round play(int count, StackClient.Ddim ddim, long seed) {
+        List<StackClient.GeneratedImage> images = client.generate(userId, count, ddim, seed);
         List<SimulatedUser.Reaction> reactions = react(images);
         boolean[] liked = new boolean[images.size()];
         for (int i = 0; i < images.size(); i++) {
@@ -77,10 +77,10 @@ public final class SimulatedClient {
      * The share of {@code count} fresh images the user likes, without giving feedback (nothing is
      * trained on them): the preference ratio of the version served now. Returns it with the version.
      */
-    public Round evaluate(int count, int ddimSteps, long seed) {
+    public Round evaluate(int count, StackClient.Ddim ddim, long seed) {
         List<StackClient.GeneratedImage> images = new ArrayList<>();
         for (int done = 0; done < count; done += MAX_BATCH) {
-            images.addAll(client.generate(userId, Math.min(MAX_BATCH, count - done), ddimSteps, seed + done));
+            images.addAll(client.generate(userId, Math.min(MAX_BATCH, count - done), ddim, seed + done));
         }
         long version = images.get(0).adapterVersion();
         if (images.stream().anyMatch(image -> image.adapterVersion() != version)) {

@@ -9,6 +9,7 @@ import dev.papa.engine.model.LoraSpec;
 import dev.papa.engine.papa.AdapterKind;
 import dev.papa.engine.papa.PersonalizedModel;
 import dev.papa.kafka.local.KafkaBrokerTestResource;
+import dev.papa.sampler.api.GenerateRequest;
 import dev.papa.schemas.ImageGenerated;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -95,7 +96,7 @@ class ResidentAdaptersTest {
         try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
              NDManager manager = NDManager.newBaseManager()) {
             model.loadAdapter(adapter);
-            return PngImages.toPixels(new DdimSampler(NoiseSchedule.reference(), 2, 0)
+            return PngImages.toPixels(new DdimSampler(NoiseSchedule.reference(), 2, GenerateRequest.DEFAULT_ETA)
                     .sample(model, model.imageShape(), 2, 0, new SplittableRandom(SEED), manager));
         }
     }
