@@ -77,7 +77,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     new SimulatedUser(oracle, List.of(1, 4, 7, 9), FeedbackMode.BINARY));
             List<Timing> timings = timeRounds(client, user);
 
-            List<StackClient.GeneratedImage> images = client.generate(LOAD_USER, SimulatedClient.MAX_BATCH, new StackClient.Ddim(1, 0), 7);
+            List<StackClient.GeneratedImage> images =
+                    client.generate(LOAD_USER, SimulatedClient.MAX_BATCH, new StackClient.Ddim(1, 0), 7);
             FeedbackLoad.Result http = FeedbackLoad.run(client, running.bootstrapServers(), LOAD_USER, images, requests, clients);
             // The load's distinct feedback ids become a few rounds of updates: let the trainer finish
             // them, so they do not share the cores with ProducerPerformance.
