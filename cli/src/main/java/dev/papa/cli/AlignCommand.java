@@ -74,6 +74,9 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--replay", description = "Remembered liked images added to each round's update, 0 = fresh feedback only as in the paper (default: ${DEFAULT-VALUE}).")
     int replay = PapaSettings.loraDefaults().replayedLikes();
 
+    @Option(names = "--steps-per-round", description = "Adam steps on each round's examples (default: ${DEFAULT-VALUE}).")
+    int stepsPerRound = PapaSettings.loraDefaults().stepsPerRound();
+
     @Option(names = "--feedback", description = "binary (+1/-1), positive (1/0) or graded (default: ${DEFAULT-VALUE}).")
     String feedback = "binary";
 
@@ -121,6 +124,7 @@ final class AlignCommand implements Callable<Integer> {
         Options.inRange("--lora-rank", loraRank, 1, 256);
         Options.inRange("--saturation", saturation, 0, 1e6);
         Options.inRange("--replay", replay, 0, 1_000);
+        Options.inRange("--steps-per-round", stepsPerRound, 1, 100);
         SimulatedUser.validate(preferred, 10);
         NoiseSchedule schedule = NoiseSchedule.reference();
         AdapterKind kind = Options.choice("--adapter", adapter, AdapterKind.class);
@@ -149,12 +153,13 @@ final class AlignCommand implements Callable<Integer> {
             FrechetReference reference = FrechetReference.of(oracle, data.heldOut(), user.preferredClasses());
             System.out.printf("%s on %s: preferred %s, %s feedback, %s adapter (%,d trainable parameters,"
                             + " %,d bytes a version), %s estimator,"
-                            + " %d timesteps/image, lr %.0e, saturation %s, %d liked images replayed per round;"
+                            + " %d timesteps/image, lr %.0e, saturation %s, %d liked images replayed per round,"
+                            + " %d Adam steps per round;"
                             + " Frechet reference: %d held-out images%n",
                     settings.isEpapa() ? "EPAPA k=" + settings.epapaK() : "PAPA", dataset, user.preferredClasses(),
                     feedback, kind, model.trainableParameterCount(), model.exportAdapter().toBytes().length,
                     settings.estimator(), updater.timestepsPerImage(), settings.learningRate(), settings.saturation(),
-                    settings.replayedLikes(), reference.imageCount());
+                    settings.replayedLikes(), settings.stepsPerRound(), reference.imageCount());
             List<byte[][]> grids = new ArrayList<>();
             OnlineAlignment.Evaluation evaluation = images -> {
                 grids.add(PngImages.toPixels(images));
@@ -177,6 +182,7 @@ final class AlignCommand implements Callable<Integer> {
                 .withSampledTimesteps(timesteps)
                 .withSaturation(saturation)
                 .withReplayedLikes(replay)
+                .withStepsPerRound(stepsPerRound)
                 .withLearningRate(learningRate != null ? learningRate : kind == AdapterKind.FULL ? 1e-5 : PapaSettings.loraDefaults().learningRate());
         return switch (algorithm) {
             case "papa" -> s;

@@ -16,16 +16,18 @@ package dev.papa.engine.papa;
  *                           paper's unbounded term [0]
  * @param replayedLikes      images from the user's {@link LikedMemory} added to each round's step,
  *                           with the reaction they got [0: fresh feedback only]
+ * @param stepsPerRound      Adam steps on each round's examples, each on fresh timesteps and noise
+ *                           [1: one update per image]
  * @param maxGradientNorm    clip the gradient's global norm to this (0 = off)
  * @param exactChunk         timesteps per forward pass when evaluating the exact sum
  */
 public record PapaSettings(int epapaK, Estimator estimator, int sampledTimesteps, double learningRate,
-                           double preferenceWeight, double anchorWeight, double saturation, int replayedLikes, double maxGradientNorm,
-                           int exactChunk) {
+                           double preferenceWeight, double anchorWeight, double saturation, int replayedLikes, int stepsPerRound,
+                           double maxGradientNorm, int exactChunk) {
 
     public PapaSettings {
         if (epapaK < 0 || sampledTimesteps < 1 || !(learningRate > 0) || !(preferenceWeight >= 0)
-                || !(anchorWeight >= 0) || !(saturation >= 0) || replayedLikes < 0 || !(maxGradientNorm >= 0) || exactChunk < 1) {
+                || !(anchorWeight >= 0) || !(saturation >= 0) || replayedLikes < 0 || stepsPerRound < 1 || !(maxGradientNorm >= 0) || exactChunk < 1) {
             throw new IllegalArgumentException("invalid PAPA settings: " + this);
         }
     }
@@ -36,31 +38,35 @@ public record PapaSettings(int epapaK, Estimator estimator, int sampledTimesteps
      * (docs/alignment.md: without the last two, runs collapse).
      */
     public static PapaSettings loraDefaults() {
-        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 25, 10, 1.0, 100);
+        return new PapaSettings(0, Estimator.SAMPLED, 32, 3e-3, 0.1, 0.009, 25, 10, 1, 1.0, 100);
     }
 
     public PapaSettings withEpapaK(int k) {
-        return new PapaSettings(k, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, maxGradientNorm, exactChunk);
+        return new PapaSettings(k, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, stepsPerRound, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withEstimator(Estimator e) {
-        return new PapaSettings(epapaK, e, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, e, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, stepsPerRound, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withLearningRate(double lr) {
-        return new PapaSettings(epapaK, estimator, sampledTimesteps, lr, preferenceWeight, anchorWeight, saturation, replayedLikes, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, lr, preferenceWeight, anchorWeight, saturation, replayedLikes, stepsPerRound, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withSaturation(double beta) {
-        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, beta, replayedLikes, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, beta, replayedLikes, stepsPerRound, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withReplayedLikes(int n) {
-        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, n, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, n, stepsPerRound, maxGradientNorm, exactChunk);
+    }
+
+    public PapaSettings withStepsPerRound(int n) {
+        return new PapaSettings(epapaK, estimator, sampledTimesteps, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, n, maxGradientNorm, exactChunk);
     }
 
     public PapaSettings withSampledTimesteps(int n) {
-        return new PapaSettings(epapaK, estimator, n, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, maxGradientNorm, exactChunk);
+        return new PapaSettings(epapaK, estimator, n, learningRate, preferenceWeight, anchorWeight, saturation, replayedLikes, stepsPerRound, maxGradientNorm, exactChunk);
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The online PAPA update: one Adam step per round of feedback, on the round's summed loss
+ * The online PAPA update: {@link PapaSettings#stepsPerRound()} Adam steps per round of feedback,
+ * each on the round's summed loss
  *
  * <pre>
  * L(x0, y) = c_pref · y · Σ_{t∈S} w_t · ‖ε − ε_θ(x_t, t)‖²
@@ -33,6 +34,9 @@ import java.util.SplittableRandom;
  * each other, and only their sum says which way the user leans. Stepping on each example alone
  * let single images swing the model (measured: the preference ratio jumped between 0.16 and 0.80
  * from round to round); the round's summed gradient moves it steadily (docs/alignment.md).
+ * Several steps on one round spend compute, not labels; each step draws fresh timesteps and noise
+ * and measures the saturated term's gap D again, so an image stops pushing once it is ~1/β past
+ * the base.
  *
  * <p>DJL allows one gradient collector per JVM, so updates across all instances are serialized.
  */
@@ -58,13 +62,13 @@ public final class PapaUpdater implements AutoCloseable {
     }
 
     /**
-     * What an update did. Losses are means over the applied examples; a saturated preference
-     * term is measured against the base model, so it is 0 at version 0 and negative as the
-     * adapter moves the way the feedback asks.
+     * What an update did. Losses are those of the round's first step (at the weights the user
+     * reacted to), means over its examples; a saturated preference term is measured against the
+     * base model, so it is 0 at version 0 and negative as the adapter moves the way the feedback asks.
      *
-     * @param applied per fresh example: whether it is in the step (false: its loss was not finite,
-     *                or the whole step was rejected because the new weights were not)
-     * @param loss    means over every applied example, replayed ones included
+     * @param applied per fresh example: whether it is in an applied step (false: its loss was not
+     *                finite, or the round's first step was rejected because the new weights were not)
+     * @param loss    mean over the first step's examples, replayed ones included
      * @param retries times the round's gradient was accumulated again because an example's loss
      *                or gradient came out non-finite (each retry repeats the whole round's work)
      */
@@ -90,9 +94,10 @@ public final class PapaUpdater implements AutoCloseable {
     }
 
     /**
-     * Applies one round of feedback as one Adam step, together with
-     * {@link PapaSettings#replayedLikes()} images drawn from the user's {@link LikedMemory}; the
-     * round's applied liked images then join the memory. An example whose loss or gradient is not
+     * Applies one round of feedback as {@link PapaSettings#stepsPerRound()} Adam steps, together
+     * with {@link PapaSettings#replayedLikes()} images drawn from the user's {@link LikedMemory};
+     * the round's applied liked images then join the memory. A rejected step (non-finite weights)
+     * ends the round's steps, keeping the weights of the last applied one. An example whose loss or gradient is not
      * finite spoils the round's summed gradient, so the round is accumulated again; such faults
      * come and go on this hardware (README, "Numerical faults"), so an example is left out only
      * after {@value #ATTEMPTS_PER_EXAMPLE} failed attempts.
@@ -101,50 +106,79 @@ public final class PapaUpdater implements AutoCloseable {
         long start = System.nanoTime();
         List<FeedbackExample> examples = new ArrayList<>(fresh);
         examples.addAll(memory.draw(settings.replayedLikes(), random));
-        boolean[] applied = new boolean[examples.size()];
-        Arrays.fill(applied, true);
+        boolean[] usable = new boolean[examples.size()];
+        Arrays.fill(usable, true);
         int[] failures = new int[examples.size()];
-        double preference = 0;
-        double anchor = 0;
+        boolean[] applied = new boolean[examples.size()];
+        RoundGradient first = null;
         long evaluations = 0;
         int retries = 0;
         synchronized (GRADIENT_LOCK) {
-            int failed;
-            do {
-                adam.zeroGradients();
-                preference = 0;
-                anchor = 0;
-                failed = -1;
-                for (int i = 0; i < examples.size() && failed < 0; i++) {
-                    if (!applied[i]) {
-                        continue;
-                    }
-                    TimestepPlan plan = settings.estimator() == Estimator.EXACT
-                            ? TimestepPlan.exact(schedule, settings.epapaK())
-                            : TimestepPlan.stratified(schedule, settings.epapaK(), timestepsPerImage(), random);
-                    double[] terms = accumulateGradients(examples.get(i), plan, random);
-                    evaluations += plan.size();
-                    if (Double.isFinite(terms[0] + terms[1]) && Double.isFinite(adam.gradientNorm())) {
-                        preference += terms[0];
-                        anchor += terms[1];
-                    } else {
-                        failed = i;
-                        retries++;
-                        applied[i] = ++failures[i] < ATTEMPTS_PER_EXAMPLE;
-                    }
+            for (int step = 0; step < settings.stepsPerRound(); step++) {
+                RoundGradient gradient = accumulateRound(examples, usable, failures, random);
+                evaluations += gradient.evaluations();
+                retries += gradient.retries();
+                if (countTrue(usable) == 0) {
+                    adam.zeroGradients();
+                    break;
                 }
-            } while (failed >= 0);
-            if (countTrue(applied) == 0) {
-                adam.zeroGradients();
-            } else if (!adam.step().applied()) {
-                Arrays.fill(applied, false);
+                if (!adam.step().applied()) {
+                    break; // the weights stay where the last applied step left them
+                }
+                first = first == null ? gradient : first;
+                for (int i = 0; i < applied.length; i++) {
+                    applied[i] |= usable[i];
+                }
             }
         }
-        int n = Math.max(1, countTrue(applied));
+        int n = first == null ? 1 : Math.max(1, first.count());
+        double preference = first == null ? 0 : first.preference();
+        double anchor = first == null ? 0 : first.anchor();
         boolean[] freshApplied = Arrays.copyOf(applied, fresh.size());
         memory.remember(fresh, freshApplied);
         return new Result(freshApplied, (preference + anchor) / n, preference / n, anchor / n, evaluations, retries,
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The summed loss terms of {@code count} examples behind one step's gradient, and what accumulating it cost. */
+    private record RoundGradient(double preference, double anchor, int count, long evaluations, int retries) {}
+
+    /**
+     * Accumulates the gradient of every usable example's loss, each on freshly drawn timesteps
+     * and noise. A non-finite example spoils the sum, so the round starts over; an example that
+     * fails {@value #ATTEMPTS_PER_EXAMPLE} times is marked unusable.
+     */
+    private RoundGradient accumulateRound(List<FeedbackExample> examples, boolean[] usable, int[] failures,
+                                          SplittableRandom random) {
+        long evaluations = 0;
+        int retries = 0;
+        while (true) {
+            adam.zeroGradients();
+            double preference = 0;
+            double anchor = 0;
+            int failed = -1;
+            for (int i = 0; i < examples.size() && failed < 0; i++) {
+                if (!usable[i]) {
+                    continue;
+                }
+                TimestepPlan plan = settings.estimator() == Estimator.EXACT
+                        ? TimestepPlan.exact(schedule, settings.epapaK())
+                        : TimestepPlan.stratified(schedule, settings.epapaK(), timestepsPerImage(), random);
+                double[] terms = accumulateGradients(examples.get(i), plan, random);
+                evaluations += plan.size();
+                if (Double.isFinite(terms[0] + terms[1]) && Double.isFinite(adam.gradientNorm())) {
+                    preference += terms[0];
+                    anchor += terms[1];
+                } else {
+                    failed = i;
+                    retries++;
+                    usable[i] = ++failures[i] < ATTEMPTS_PER_EXAMPLE;
+                }
+            }
+            if (failed < 0) {
+                return new RoundGradient(preference, anchor, countTrue(usable), evaluations, retries);
+            }
+        }
     }
 
     /**

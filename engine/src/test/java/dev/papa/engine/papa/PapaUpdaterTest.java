@@ -90,17 +90,28 @@ class PapaUpdaterTest {
     }
 
     @Test
-    void aRoundIsOneOptimizerStepOverAllItsExamples() {
+    void everyStepOfARoundIsOverAllItsExamples() {
+        PapaSettings twoSteps = PapaSettings.loraDefaults().withSampledTimesteps(4).withStepsPerRound(2);
         try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
-             PapaUpdater updater = new PapaUpdater(model, schedule, PapaSettings.loraDefaults().withSampledTimesteps(4))) {
+             PapaUpdater updater = new PapaUpdater(model, schedule, twoSteps)) {
             List<FeedbackExample> round = List.of(digit, new FeedbackExample(digit.pixels(), -1f), digit);
             PapaUpdater.Result result = updater.update(round, new SplittableRandom(2));
             assertEquals(3, result.appliedCount());
-            assertEquals(12, result.timestepEvaluations(), "4 timesteps for each of the 3 examples");
-            assertEquals("1", updater.optimizerState().properties().get("adam.steps"));
-            updater.update(round, new SplittableRandom(3));
+            assertEquals(24, result.timestepEvaluations(), "2 steps of 4 timesteps for each of the 3 examples");
             assertEquals("2", updater.optimizerState().properties().get("adam.steps"));
+            updater.update(round, new SplittableRandom(3));
+            assertEquals("4", updater.optimizerState().properties().get("adam.steps"));
         }
+    }
+
+    @Test
+    void moreStepsPerRoundMoveFurtherOnTheSameLabels() {
+        PapaSettings settings = PapaSettings.loraDefaults().withSaturation(0).withLearningRate(5e-3);
+        double before = errorAfterRounds(settings, List.of(), 0);
+        double oneStep = errorAfterRounds(settings.withStepsPerRound(1), List.of(digit), 1);
+        double threeSteps = errorAfterRounds(settings.withStepsPerRound(3), List.of(digit), 1);
+        assertTrue(threeSteps < oneStep && oneStep < before, "liked image's error: " + before + " -> " + oneStep
+                + " (1 step), " + threeSteps + " (3 steps)");
     }
 
     /**
