@@ -8,6 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** A plain line chart (Java2D): a few named series over a shared x axis, one y axis. */
 public final class LinePlot {
@@ -83,16 +84,19 @@ public final class LinePlot {
         g.drawString(title, left, 22);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawRect(left, top, right - left, bottom - top);
-        for (int i = 0; i <= 4; i++) {
-            double yv = y0 + (y1 - y0) * i / 4;
-            int py = bottom - (int) ((bottom - top) * i / 4.0);
+        double yStep = tickStep(y0, y1);
+        for (double yv : ticks(y0, y1, yStep)) {
+            int py = bottom - (int) ((yv - y0) / (y1 - y0) * (bottom - top));
             g.setColor(new Color(0xdddddd));
             g.drawLine(left + 1, py, right - 1, py);
             g.setColor(Color.BLACK);
-            g.drawString(format(yv), 8, py + 4);
-            double xv = x0 + (x1 - x0) * i / 4;
-            int px = left + (int) ((right - left) * i / 4.0);
-            g.drawString(format(xv), px - 10, bottom + 16);
+            g.drawString(format(yv, yStep), 8, py + 4);
+        }
+        double xStep = tickStep(x0, x1);
+        for (double xv : ticks(x0, x1, xStep)) {
+            int px = left + (int) ((xv - x0) / (x1 - x0) * (right - left));
+            g.drawLine(px, bottom, px, bottom + 3);
+            g.drawString(format(xv, xStep), px - 10, bottom + 16);
         }
         g.drawString(xLabel, (left + right) / 2 - 30, height - 12);
         g.drawString(yLabel, 8, top - 6);
@@ -125,7 +129,28 @@ public final class LinePlot {
         return image;
     }
 
-    private static String format(double v) {
-        return Math.abs(v) >= 100 || v == Math.rint(v) ? String.format("%.0f", v) : String.format("%.2f", v);
+    /** About five ticks across [from, to], a step of 1, 2 or 5 times a power of ten (so rounds get whole numbers). */
+    static double tickStep(double from, double to) {
+        double raw = (to - from) / 5;
+        double power = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double multiple : new double[] {1, 2, 5}) {
+            if (multiple * power >= raw) {
+                return multiple * power;
+            }
+        }
+        return 10 * power;
+    }
+
+    static List<Double> ticks(double from, double to, double step) {
+        List<Double> values = new ArrayList<>();
+        for (long k = (long) Math.ceil(from / step - 1e-9); k * step <= to + step * 1e-9; k++) {
+            values.add(k * step);
+        }
+        return values;
+    }
+
+    private static String format(double v, double step) {
+        int decimals = step >= 1 ? 0 : (int) Math.ceil(-Math.log10(step) - 1e-9);
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 }
