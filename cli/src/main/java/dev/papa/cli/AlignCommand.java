@@ -74,7 +74,8 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--replay", description = "Remembered liked images added to each round's update, 0 = fresh feedback only as in the paper (default: ${DEFAULT-VALUE}).")
     int replay = PapaSettings.loraDefaults().replayedLikes();
 
-    @Option(names = "--steps-per-round", description = "Adam steps on each round's examples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps-per-round", description = "Adam steps on each round's examples; more reach 0.90 sooner"
+            + " but can draw junk after a round of dislikes (default: ${DEFAULT-VALUE}; docs/alignment.md).")
     int stepsPerRound = PapaSettings.loraDefaults().stepsPerRound();
 
     @Option(names = "--feedback", description = "binary (+1/-1), positive (1/0) or graded (default: ${DEFAULT-VALUE}).")
