@@ -97,10 +97,10 @@ public final class PapaUpdater implements AutoCloseable {
      * Applies one round of feedback as {@link PapaSettings#stepsPerRound()} Adam steps, together
      * with {@link PapaSettings#replayedLikes()} images drawn from the user's {@link LikedMemory};
      * the round's applied liked images then join the memory. A rejected step (non-finite weights)
-     * ends the round's steps, keeping the weights of the last applied one. An example whose loss or gradient is not
-     * finite spoils the round's summed gradient, so the round is accumulated again; such faults
-     * come and go on this hardware (README, "Numerical faults"), so an example is left out only
-     * after {@value #ATTEMPTS_PER_EXAMPLE} failed attempts.
+     * ends the round's steps, keeping the weights of the last applied one. An example whose loss
+     * or gradient is not finite spoils the round's summed gradient, so the round is accumulated
+     * again; such faults come and go on this hardware (README, "Numerical faults"), so an example
+     * is left out only after {@value #ATTEMPTS_PER_EXAMPLE} failed attempts.
      */
     public Result update(List<FeedbackExample> fresh, SplittableRandom random) {
         long start = System.nanoTime();
