@@ -39,11 +39,7 @@ class AlignCommandTest {
         Path out = dir.resolve("out");
         for (Map.Entry<String, String> c : expected.entrySet()) {
             StringWriter err = new StringWriter();
-            CommandLine cli = Papa.commandLine();
-            cli.setErr(new PrintWriter(err));
-            List<String> args = new ArrayList<>(List.of("align", "--out", out.toString()));
-            args.addAll(List.of(c.getKey().split(" ")));
-            assertEquals(2, cli.execute(args.toArray(String[]::new)), c.getKey());
+            assertEquals(2, align(err, out, c.getKey().split(" ")), c.getKey());
             assertTrue(err.toString().contains(c.getValue()), c.getKey() + ": " + err);
             assertFalse(Files.exists(out), c.getKey() + " wrote " + out);
         }
@@ -52,10 +48,17 @@ class AlignCommandTest {
     @Test
     void anEmptyPreferenceSetIsRefused() {
         StringWriter err = new StringWriter();
-        CommandLine cli = Papa.commandLine();
-        cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute("align", "--out", dir.resolve("out").toString(), "--preferred="));
+        assertEquals(2, align(err, dir.resolve("out"), "--preferred="));
         assertTrue(err.toString().contains("Invalid value for option '--preferred'"), err.toString());
         assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    /** Runs `papa align --out OUT ARGS`, its stderr into {@code err}; returns the exit code. */
+    private static int align(StringWriter err, Path out, String... args) {
+        CommandLine cli = Papa.commandLine();
+        cli.setErr(new PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of("align", "--out", out.toString()));
+        all.addAll(List.of(args));
+        return cli.execute(all.toArray(String[]::new));
     }
 }

@@ -110,7 +110,7 @@ public final class PapaUpdater implements AutoCloseable {
         Arrays.fill(usable, true);
         int[] failures = new int[examples.size()];
         boolean[] applied = new boolean[examples.size()];
-        RoundGradient first = null;
+        RoundGradient first = RoundGradient.NONE;
         long evaluations = 0;
         int retries = 0;
         synchronized (GRADIENT_LOCK) {
@@ -125,15 +125,17 @@ public final class PapaUpdater implements AutoCloseable {
                 if (!adam.step().applied()) {
                     break; // the weights stay where the last applied step left them
                 }
-                first = first == null ? gradient : first;
+                if (step == 0) {
+                    first = gradient; // a rejected step ends the round, so only step 0 can be the first applied
+                }
                 for (int i = 0; i < applied.length; i++) {
                     applied[i] |= usable[i];
                 }
             }
         }
-        int n = first == null ? 1 : Math.max(1, first.count());
-        double preference = first == null ? 0 : first.preference();
-        double anchor = first == null ? 0 : first.anchor();
+        int n = Math.max(1, first.count());
+        double preference = first.preference();
+        double anchor = first.anchor();
         boolean[] freshApplied = Arrays.copyOf(applied, fresh.size());
         memory.remember(fresh, freshApplied);
         return new Result(freshApplied, (preference + anchor) / n, preference / n, anchor / n, evaluations, retries,
@@ -141,7 +143,9 @@ public final class PapaUpdater implements AutoCloseable {
     }
 
     /** The summed loss terms of {@code count} examples behind one step's gradient, and what accumulating it cost. */
-    private record RoundGradient(double preference, double anchor, int count, long evaluations, int retries) {}
+    private record RoundGradient(double preference, double anchor, int count, long evaluations, int retries) {
+        static final RoundGradient NONE = new RoundGradient(0, 0, 0, 0, 0);
+    }
 
     /**
      * Accumulates the gradient of every usable example's loss, each on freshly drawn timesteps
