@@ -17,7 +17,8 @@ package dev.papa.engine.papa;
  * @param replayedLikes      images from the user's {@link LikedMemory} added to each round's step,
  *                           with the reaction they got [0: fresh feedback only]
  * @param stepsPerRound      Adam steps on each round's examples (fresh and replayed), each on
- *                           fresh timesteps and noise [the reference steps once per image]
+ *                           fresh timesteps and noise; one only for a round whose reactions sum
+ *                           below zero [the reference steps once per image]
  * @param maxGradientNorm    clip the gradient's global norm to this (0 = off)
  * @param exactChunk         timesteps per forward pass when evaluating the exact sum
  */

@@ -36,7 +36,9 @@ import java.util.SplittableRandom;
  * from round to round); the round's summed gradient moves it steadily (docs/alignment.md).
  * Several steps on one round spend compute, not labels; each step draws fresh timesteps and noise
  * and measures the saturated term's gap D again, so an image stops pushing once it is ~1/β past
- * the base.
+ * the base. A round that leans to dislikes (its reactions, replayed ones included, sum below zero:
+ * in practice a first round before anything is remembered) gets one step only: steps pushed
+ * mostly away from what was drawn have nothing to move towards, and repeating them drew junk.
  *
  * <p>DJL allows one gradient collector per JVM, so updates across all instances are serialized.
  */
@@ -94,7 +96,8 @@ public final class PapaUpdater implements AutoCloseable {
     }
 
     /**
-     * Applies one round of feedback as {@link PapaSettings#stepsPerRound()} Adam steps, together
+     * Applies one round of feedback as {@link PapaSettings#stepsPerRound()} Adam steps (one if it
+     * leans to dislikes), together
      * with {@link PapaSettings#replayedLikes()} images drawn from the user's {@link LikedMemory};
      * the round's applied liked images then join the memory. A rejected step (non-finite weights)
      * ends the round's steps, keeping the weights of the last applied one. An example whose loss
@@ -113,8 +116,9 @@ public final class PapaUpdater implements AutoCloseable {
         RoundGradient first = RoundGradient.NONE;
         long evaluations = 0;
         int retries = 0;
+        int steps = leansToLikes(examples) ? settings.stepsPerRound() : 1;
         synchronized (GRADIENT_LOCK) {
-            for (int step = 0; step < settings.stepsPerRound(); step++) {
+            for (int step = 0; step < steps; step++) {
                 RoundGradient gradient = accumulateRound(examples, usable, failures, random);
                 evaluations += gradient.evaluations();
                 retries += gradient.retries();
@@ -140,6 +144,15 @@ public final class PapaUpdater implements AutoCloseable {
         memory.remember(fresh, freshApplied);
         return new Result(freshApplied, (preference + anchor) / n, preference / n, anchor / n, evaluations, retries,
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Whether the round's reactions, fresh and replayed, sum to zero or more (see the class comment). */
+    private static boolean leansToLikes(List<FeedbackExample> examples) {
+        double sum = 0;
+        for (FeedbackExample e : examples) {
+            sum += e.value();
+        }
+        return sum >= 0;
     }
 
     /** The summed loss terms of {@code count} examples behind one step's gradient, and what accumulating it cost. */

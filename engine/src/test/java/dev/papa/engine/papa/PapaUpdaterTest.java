@@ -105,6 +105,18 @@ class PapaUpdaterTest {
     }
 
     @Test
+    void aRoundLeaningToDislikesTakesOneStep() {
+        PapaSettings twoSteps = PapaSettings.loraDefaults().withSampledTimesteps(4).withStepsPerRound(2);
+        FeedbackExample disliked = new FeedbackExample(digit.pixels(), -1f);
+        try (PersonalizedModel model = PersonalizedModel.create(base, AdapterKind.LORA, new LoraSpec(4, 4f));
+             PapaUpdater updater = new PapaUpdater(model, schedule, twoSteps)) {
+            PapaUpdater.Result result = updater.update(List.of(disliked, digit, disliked), new SplittableRandom(2));
+            assertEquals(12, result.timestepEvaluations(), "1 step of 4 timesteps for each of the 3 examples");
+            assertEquals("1", updater.optimizerState().properties().get("adam.steps"));
+        }
+    }
+
+    @Test
     void moreStepsPerRoundMoveFurtherOnTheSameLabels() {
         PapaSettings settings = PapaSettings.loraDefaults().withSaturation(0).withLearningRate(5e-3);
         double before = errorAfterRounds(settings, List.of(), 0);
