@@ -97,9 +97,8 @@ public final class PapaUpdater implements AutoCloseable {
 
     /**
      * Applies one round of feedback as {@link PapaSettings#stepsPerRound()} Adam steps (one if it
-     * leans to dislikes), together
-     * with {@link PapaSettings#replayedLikes()} images drawn from the user's {@link LikedMemory};
-     * the round's applied liked images then join the memory. A rejected step (non-finite weights)
+     * leans to dislikes), together with {@link PapaSettings#replayedLikes()} images drawn from the
+     * user's {@link LikedMemory}; the round's applied liked images then join the memory. A rejected step (non-finite weights)
      * ends the round's steps, keeping the weights of the last applied one. An example whose loss
      * or gradient is not finite spoils the round's summed gradient, so the round is accumulated
      * again; such faults come and go on this hardware (README, "Numerical faults"), so an example
