@@ -98,11 +98,12 @@ public final class PapaUpdater implements AutoCloseable {
     /**
      * Applies one round of feedback as {@link PapaSettings#stepsPerRound()} Adam steps (one if it
      * leans to dislikes), together with {@link PapaSettings#replayedLikes()} images drawn from the
-     * user's {@link LikedMemory}; the round's applied liked images then join the memory. A rejected step (non-finite weights)
-     * ends the round's steps, keeping the weights of the last applied one. An example whose loss
-     * or gradient is not finite spoils the round's summed gradient, so the round is accumulated
-     * again; such faults come and go on this hardware (README, "Numerical faults"), so an example
-     * is left out only after {@value #ATTEMPTS_PER_EXAMPLE} failed attempts.
+     * user's {@link LikedMemory}; the round's applied liked images then join the memory. A
+     * rejected step (non-finite weights) ends the round's steps, keeping the weights of the last
+     * applied one. An example whose loss or gradient is not finite spoils the round's summed
+     * gradient, so the round is accumulated again; such faults come and go on this hardware
+     * (README, "Numerical faults"), so an example is left out only after
+     * {@value #ATTEMPTS_PER_EXAMPLE} failed attempts.
      */
     public Result update(List<FeedbackExample> fresh, SplittableRandom random) {
         long start = System.nanoTime();
@@ -147,11 +148,7 @@ public final class PapaUpdater implements AutoCloseable {
 
     /** Whether the round's reactions, fresh and replayed, sum to zero or more (see the class comment). */
     private static boolean leansToLikes(List<FeedbackExample> examples) {
-        double sum = 0;
-        for (FeedbackExample e : examples) {
-            sum += e.value();
-        }
-        return sum >= 0;
+        return examples.stream().mapToDouble(FeedbackExample::value).sum() >= 0;
     }
 
     /** The summed loss terms of {@code count} examples behind one step's gradient, and what accumulating it cost. */
